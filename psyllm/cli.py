@@ -1,0 +1,94 @@
+"""`psyllm <stage> -c CONFIG --input PATH --output DIR [dotted.key=value ...]`."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from psyllm.config import ConfigError, load_config, to_dict, to_yaml
+from psyllm.ingest.quarantine import RejectLimitExceeded
+from psyllm.io.manifest import OutputExistsError, StageResult
+from psyllm.io.readers import InputError
+
+STAGES = {
+    "ingest": "posts (jsonl/json.gz/parquet/csv, local or s3://) -> clean, de-identified, triaged posts",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="psyllm", description="Clinically grounded counseling LLMs, end to end.")
+    sub = parser.add_subparsers(dest="stage", required=True)
+    for name, help_text in STAGES.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("-c", "--config", help="YAML with differences from the defaults")
+        p.add_argument("--input", help="input file, folder, glob or s3:// URI")
+        p.add_argument("--output", help="output directory (local or s3://)")
+        p.add_argument("--overwrite", action="store_true", help="replace a finished output made with another config")
+        p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
+        p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
+        p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
+    return parser
+
+
+def _print_summary(stage: str, result: StageResult) -> None:
+    counts = result.counts
+    state = "skipped (already complete)" if result.skipped else "done"
+    print(f"\n{stage}: {state} -> {result.output_uri}")
+    width = max((len(k) for k in counts), default=0)
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            print(f"  {key}:")
+            for sub, n in value.items():
+                if n:
+                    print(f"    {sub:<{width}} {n}")
+        else:
+            print(f"  {key:<{width}} {value}")
+
+
+def _run_stage(args, cfg) -> StageResult:
+    from psyllm.tracking import stage_run
+    from psyllm.tracking.lineage import log_stage
+
+    if args.stage == "ingest":
+        from psyllm.runtime.ingest import run_ingest
+
+        with stage_run(cfg.tracking, "ingest") as run:
+            result = run_ingest(cfg, args.input, args.output)
+            log_stage(run, result, to_dict(cfg.ingest), "ingest")
+        return result
+    raise ValueError(f"unknown stage {args.stage}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    overrides = list(args.overrides)
+    if args.overwrite:
+        overrides.append("output.overwrite=true")
+    if args.no_tracking:
+        overrides.append("tracking.enabled=false")
+    try:
+        cfg = load_config(args.config, overrides)
+    except ConfigError as exc:
+        print(f"psyllm: {exc}", file=sys.stderr)
+        return 2
+    if args.print_config:
+        print(to_yaml(cfg), end="")
+        return 0
+    if not args.input or not args.output:
+        print(f"psyllm {args.stage}: --input and --output are required", file=sys.stderr)
+        return 2
+    try:
+        result = _run_stage(args, cfg)
+    except (InputError, OutputExistsError) as exc:
+        print(f"psyllm {args.stage}: {exc}", file=sys.stderr)
+        return 2
+    except RejectLimitExceeded as exc:
+        print(f"psyllm {args.stage}: {exc}", file=sys.stderr)
+        return 3
+    _print_summary(args.stage, result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Storage: readers for local and s3:// inputs, atomic Parquet shards, manifests."""

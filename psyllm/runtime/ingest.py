@@ -1,0 +1,135 @@
+"""Ingest on Ray Data: raw rows (a custom streaming datasource) -> PostProcessor actors -> staged shards,
+then the Ray-free dedup pass writes posts/, quarantine/, duplicates/ and the manifest."""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from psyllm import __version__
+from psyllm.config import fingerprint, to_dict
+from psyllm.config.schema import IngestConfig, PsyllmConfig, StorageConfig
+from psyllm.ingest import quarantine as q
+from psyllm.ingest.finalize import resolve_duplicates, write_final
+from psyllm.ingest.processor import PostProcessor
+from psyllm.io.filesystem import display_uri, filesystem, join
+from psyllm.io.manifest import StageResult, prepare_output, write_manifest
+from psyllm.io.readers import file_digest, iter_raw_rows, list_inputs
+from psyllm.io.shards import ShardWriter
+from psyllm.records import QUARANTINE_SCHEMA, STAGED_SCHEMA
+from psyllm.runtime.session import configure_data_context, ray_session
+
+log = logging.getLogger(__name__)
+RAW_SCHEMA = pa.schema([("source_file", pa.string()), ("line", pa.int64()), ("raw", pa.string()),
+                        ("valid_utf8", pa.bool_())])
+
+
+def _raw_datasource(files: list[str], storage: StorageConfig, block_rows: int):
+    from ray.data.block import BlockMetadata
+    from ray.data.datasource import Datasource, ReadTask
+
+    def read_file(uri: str):
+        rows: list[dict] = []
+        for row in iter_raw_rows(uri, storage):
+            rows.append(row)
+            if len(rows) >= block_rows:
+                yield pa.Table.from_pylist(rows, schema=RAW_SCHEMA)
+                rows = []
+        if rows:
+            yield pa.Table.from_pylist(rows, schema=RAW_SCHEMA)
+
+    class RawRowsDatasource(Datasource):
+        """One streaming read task per file; each yields blocks of `block_rows` raw rows."""
+
+        def estimate_inmemory_data_size(self):
+            return None
+
+        def get_read_tasks(self, parallelism, per_task_row_limit=None, data_context=None):
+            meta = lambda uri: BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=[uri])  # noqa: E731
+            return [ReadTask(lambda uri=uri: read_file(uri), meta(uri), schema=RAW_SCHEMA) for uri in files]
+
+    return RawRowsDatasource()
+
+
+class _ProcessBatch:
+    """map_batches adapter around PostProcessor (Arrow in, Arrow out)."""
+
+    def __init__(self, cfg: IngestConfig):
+        self.processor = PostProcessor(cfg)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        return pa.Table.from_pylist(self.processor(batch.to_pylist()), schema=STAGED_SCHEMA)
+
+
+def _stage_fingerprint(cfg: PsyllmConfig, digests: list[dict]) -> str:
+    return fingerprint("ingest", to_dict(cfg.ingest), [d["sha256"] for d in digests], __version__)
+
+
+def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
+    """Posts in `input_uri` -> clean, de-identified, triaged, deduplicated posts under `output_uri`."""
+    import ray.data
+
+    storage, runtime = cfg.storage, cfg.runtime
+    files = list_inputs(input_uri, storage)
+    digests = [file_digest(f, storage) for f in files]
+    fp = _stage_fingerprint(cfg, digests)
+    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
+    if done is not None:
+        log.info("ingest: %s is complete with fingerprint %s; nothing to do", output_uri, fp)
+        return StageResult(output_uri, done, skipped=True)
+
+    started = time.time()
+    staging_uri = join(output_uri, "_staging")
+    staged = ShardWriter(staging_uri, STAGED_SCHEMA, cfg.output.shard_rows, storage)
+    quarantined = ShardWriter(join(output_uri, "quarantine"), QUARANTINE_SCHEMA, cfg.output.shard_rows, storage)
+    reasons: Counter = Counter()
+    read = 0
+    with ray_session(runtime):
+        configure_data_context(runtime)
+        ds = ray.data.read_datasource(_raw_datasource(files, storage, runtime.batch_size))
+        ds = ds.map_batches(
+            _ProcessBatch, fn_constructor_args=(cfg.ingest,), batch_format="pyarrow",
+            batch_size=runtime.batch_size, num_cpus=runtime.actor_cpus,
+            compute=ray.data.ActorPoolStrategy(size=runtime.concurrency),
+        )
+        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            read += batch.num_rows
+            is_kept = pc.equal(batch["outcome"], "kept")
+            staged.write_batch(batch.filter(is_kept))
+            bad = batch.filter(pc.invert(is_kept)).select(QUARANTINE_SCHEMA.names)
+            quarantined.write_batch(bad.cast(QUARANTINE_SCHEMA))
+            reasons.update(bad["reason"].to_pylist())
+    staged.close()
+    shards = {"quarantine": quarantined.close()}
+    resolution = resolve_duplicates(staging_uri, cfg.ingest.dedup, storage)
+    final_shards, post_counts = write_final(staging_uri, output_uri, resolution, cfg.output.shard_rows, storage)
+    shards.update(final_shards)
+    fs, path = filesystem(staging_uri, storage)
+    fs.rm(path, recursive=True)
+
+    counts = _counts(read, shards, reasons, len(resolution.verdicts)) | post_counts
+    manifest = {
+        "stage": "ingest", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
+        "inputs": [dict(d, uri=display_uri(d["uri"])) for d in digests], "config": to_dict(cfg.ingest),
+        "counts": counts, "shards": shards, "seconds": round(time.time() - started, 3),
+    }
+    fraction = counts["quarantined"] / max(read, 1)
+    if fraction > cfg.ingest.max_reject_fraction:
+        manifest.update(complete=False, error=f"quarantined fraction {fraction:.3f} > {cfg.ingest.max_reject_fraction}")
+        write_manifest(output_uri, manifest, storage)
+        raise q.RejectLimitExceeded(f"ingest: {manifest['error']}; see {join(output_uri, 'quarantine')}")
+    write_manifest(output_uri, manifest, storage)
+    return StageResult(output_uri, manifest, skipped=False)
+
+
+def _counts(read: int, shards: dict, reasons: Counter, n_dups: int) -> dict:
+    kept = sum(s["rows"] for s in shards["posts"])
+    quarantined = sum(s["rows"] for s in shards["quarantine"])
+    if kept + quarantined + n_dups != read:  # every line ends in exactly one place
+        raise AssertionError(f"ingest lost rows: read {read} != kept {kept} + quarantined {quarantined} + dup {n_dups}")
+    by_reason = {r: reasons.get(r, 0) for r in q.REASONS}
+    by_reason[q.DUPLICATE] = n_dups
+    return {"read": read, "kept": kept, "quarantined": quarantined, "duplicates": n_dups, "by_reason": by_reason}
