@@ -21,8 +21,11 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec || true
 	touch $@
 
+DEMO_OUT ?= runs/demo
+DEMO_ARGS ?=
+
 demo: install
-	$(BIN)/psyllm ingest -c conf/demo.yaml --output runs/demo/ingest
+	$(BIN)/psyllm ingest -c conf/demo.yaml --input data/sample_posts.jsonl --output $(DEMO_OUT)/ingest $(DEMO_ARGS)
 
 test: install
 	$(BIN)/python -m pytest -q tests

@@ -60,9 +60,13 @@ def _run_stage(args, cfg) -> StageResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)  # overrides may stand before or after options
+    unknown = [e for e in extra if e.startswith("-")]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    overrides = list(args.overrides)
+    overrides = list(args.overrides) + extra
     if args.overwrite:
         overrides.append("output.overwrite=true")
     if args.no_tracking:

@@ -96,7 +96,7 @@ class TriageConfig:
 class DedupConfig:
     exact: bool = True
     near: bool = True
-    threshold: float = 0.8  # estimated Jaccard similarity of word shingles
+    threshold: float = 0.7  # estimated Jaccard similarity of word 3-shingles (one changed word in 30 ≈ 0.8)
     num_perm: int = 128
     shingle_words: int = 3
     seed: int = 1

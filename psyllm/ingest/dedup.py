@@ -52,7 +52,8 @@ class DuplicateResolver:
 
     def __post_init__(self):
         if self.cfg.near:
-            self._lsh = MinHashLSH(threshold=self.cfg.threshold, num_perm=self.cfg.num_perm)
+            # Bands tuned for recall (few missed pairs); every candidate is then verified against the threshold.
+            self._lsh = MinHashLSH(threshold=self.cfg.threshold, num_perm=self.cfg.num_perm, weights=(0.1, 0.9))
 
     def unique_id(self, post_id: str, text_sha: str) -> str:
         """Two different posts with one native id must not overwrite each other: suffix the later one."""

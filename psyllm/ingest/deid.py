@@ -31,7 +31,7 @@ PATTERNS: dict[str, re.Pattern] = {
         rf"\b\d{{1,5}}\s+(?:[A-Z0-9][\w'-]*\s+){{1,3}}{_STREET}\.?(?:,?\s+(?:Apt|Apartment|Unit|Suite|#)\.?\s*\w+)?"
         r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,\s*[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?"
     ),
-    "USER": re.compile(r"(?<![\w/])/?u/[\w-]{3,20}\b|(?<![\w@])@[A-Za-z_][\w]{2,14}\b"),
+    "USER": re.compile(r"(?<![\w/])/?u/[\w-]{3,20}\b|(?<![\w@.])@[A-Za-z_][\w.]{1,28}[\w]"),
 }
 # Self-introductions and titled names; group "name" is the part replaced.
 NAME_PATTERNS = [
@@ -95,6 +95,8 @@ class Deidentifier:
         return chosen
 
     def _phonenumbers_spans(self, text: str) -> list[tuple[int, int, str]]:
+        if sum(ch.isdigit() for ch in text) < 7:  # no phone number fits in fewer digits; the matcher is slow
+            return []
         matcher = phonenumbers.PhoneNumberMatcher(text, self.phone_region, leniency=phonenumbers.Leniency.POSSIBLE)
         return [(m.start, m.end, "PHONE") for m in matcher]
 

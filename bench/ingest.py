@@ -1,0 +1,116 @@
+"""Ingest throughput and peak memory: psyllm on Ray Data vs a single-process pandas baseline.
+
+    .venv/bin/python bench/ingest.py --sizes 20000 40000
+
+Both run the same per-post work (PostProcessor: parse, clean, language, de-id, triage, MinHash) and the same
+dedup resolver on the same generated file, each in its own subprocess. Peak memory is the largest sum of RSS
+over the subprocess and all its descendants (Ray's workers included), sampled every 50 ms. Prints a table of
+posts/s, seconds and peak MiB, with psyllm/pandas ratios and the 2x-input scaling of each.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_psyllm(inp: str, out: str) -> dict:
+    from psyllm.config import load_config
+    from psyllm.runtime.ingest import run_ingest
+
+    cfg = load_config(None, ["tracking.enabled=false", "runtime.batch_size=1000"])
+    result = run_ingest(cfg, inp, out)
+    return {"kept": result.counts["kept"], "read": result.counts["read"]}
+
+
+def run_pandas(inp: str, out: str) -> dict:
+    """The same work, one process: pandas frame of raw lines -> apply -> exact + near dedup -> parquet."""
+    import pandas as pd
+
+    from psyllm.config.schema import IngestConfig
+    from psyllm.ingest.dedup import DuplicateResolver
+    from psyllm.ingest.processor import PostProcessor
+    from psyllm.io.readers import iter_raw_rows
+
+    cfg = IngestConfig()
+    raw = pd.DataFrame(iter_raw_rows(inp))
+    processor = PostProcessor(cfg)
+    staged = pd.DataFrame(list(raw.apply(lambda r: processor.process(r.to_dict()), axis=1)))
+    kept = staged[staged["outcome"] == "kept"]
+    resolver = DuplicateResolver(cfg.dedup)
+    keep_mask = [resolver.add(r.post_id, r.text_sha, r.minhash) is None for r in kept.itertuples()]
+    posts = kept[keep_mask].drop(columns=["minhash", "outcome", "reason", "detail", "snippet"])
+    os.makedirs(out, exist_ok=True)
+    posts.to_parquet(os.path.join(out, "posts.parquet"))
+    staged[staged["outcome"] != "kept"][["source_file", "line", "reason"]].to_parquet(os.path.join(out, "q.parquet"))
+    return {"kept": int(len(posts)), "read": int(len(raw))}
+
+
+def measure(kind: str, inp: str, out: str) -> dict:
+    """Run one worker subprocess; return its seconds, result and peak tree RSS."""
+    env = dict(os.environ, RAY_AUTH_MODE="disabled", PYTHONPATH=str(REPO))
+    cmd = [sys.executable, __file__, "--worker", kind, "--input", inp, "--output", out]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    parent, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            procs = [parent, *parent.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{kind} worker failed with {proc.returncode}")
+    result = json.loads(proc.stdout.read().strip().splitlines()[-1])
+    return dict(result, seconds=seconds, peak_mib=peak / 2**20)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[20000, 40000])
+    ap.add_argument("--worker", choices=["psyllm", "pandas"])
+    ap.add_argument("--input")
+    ap.add_argument("--output")
+    args = ap.parse_args()
+    if args.worker:
+        fn = run_psyllm if args.worker == "psyllm" else run_pandas
+        print(json.dumps(fn(args.input, args.output)))
+        return
+
+    from psyllm.ingest.fake_posts import write_posts
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            inp = os.path.join(tmp, f"posts_{n}.jsonl")
+            write_posts(inp, n, seed=n)
+            res = {kind: measure(kind, inp, os.path.join(tmp, f"{kind}_{n}")) for kind in ("pandas", "psyllm")}
+            assert res["pandas"]["kept"] == res["psyllm"]["kept"], "the two runs disagree on kept posts"
+            rows.append((n, res))
+    print(f"\n{'posts':>7} {'impl':>7} {'seconds':>8} {'posts/s':>8} {'peak MiB':>9} {'kept':>7}")
+    for n, res in rows:
+        for kind in ("pandas", "psyllm"):
+            r = res[kind]
+            print(f"{n:>7} {kind:>7} {r['seconds']:>8.1f} {n / r['seconds']:>8.0f} {r['peak_mib']:>9.0f} {r['kept']:>7}")
+        print(f"{'':>7} {'ratio':>7} {'':>8} {res['psyllm']['seconds'] and res['pandas']['seconds'] / res['psyllm']['seconds']:>8.2f}x"
+              f" {res['psyllm']['peak_mib'] / res['pandas']['peak_mib']:>8.2f}x   (psyllm vs pandas: throughput, memory)")
+    if len(rows) >= 2:
+        (n0, a), (n1, b) = rows[0], rows[-1]
+        for kind in ("pandas", "psyllm"):
+            print(f"scaling {kind}: input x{n1 / n0:.1f} -> time x{b[kind]['seconds'] / a[kind]['seconds']:.2f}, "
+                  f"peak memory x{b[kind]['peak_mib'] / a[kind]['peak_mib']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
