@@ -12,7 +12,10 @@ from psyllm.io.readers import InputError
 
 STAGES = {
     "ingest": "posts (jsonl/json.gz/parquet/csv, local or s3://) -> clean, de-identified, triaged posts",
+    "synthesize": "ingest output -> multi-turn counseling dialogues with a clinical reasoning trace per counselor turn",
 }
+# stage -> (module, function) of its runner in psyllm.runtime; each takes (cfg, input, output).
+RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("psyllm.runtime.synthesize", "run_synthesize")}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,17 +49,17 @@ def _print_summary(stage: str, result: StageResult) -> None:
 
 
 def _run_stage(args, cfg) -> StageResult:
+    import importlib
+
     from psyllm.tracking import stage_run
     from psyllm.tracking.lineage import log_stage
 
-    if args.stage == "ingest":
-        from psyllm.runtime.ingest import run_ingest
-
-        with stage_run(cfg.tracking, "ingest") as run:
-            result = run_ingest(cfg, args.input, args.output)
-            log_stage(run, result, to_dict(cfg.ingest), "ingest")
-        return result
-    raise ValueError(f"unknown stage {args.stage}")
+    module, function = RUNNERS[args.stage]
+    runner = getattr(importlib.import_module(module), function)
+    with stage_run(cfg.tracking, args.stage) as run:
+        result = runner(cfg, args.input, args.output)
+        log_stage(run, result, to_dict(getattr(cfg, args.stage)), args.stage)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

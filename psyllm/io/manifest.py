@@ -35,11 +35,12 @@ def write_manifest(dir_uri: str, manifest: dict, storage=None) -> None:
     fs.mv(tmp, join(path, MANIFEST))
 
 
-def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None) -> dict | None:
+def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None, resume: bool = False) -> dict | None:
     """Decide what a run into `dir_uri` does.
 
     Returns the existing manifest when it is complete with the same fingerprint (nothing to do).
     Raises OutputExistsError for a complete output with another fingerprint unless `overwrite`.
+    With `resume`, an unfinished output of the same fingerprint is kept (the stage skips what it holds).
     Otherwise clears whatever a killed or failed run left and returns None (run from the start).
     """
     existing = read_manifest(dir_uri, storage)
@@ -53,8 +54,15 @@ def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None
                 "Choose another --output, or pass --overwrite to replace it."
             )
     fs, path = filesystem(dir_uri, storage)
+    marker = join(path, MARKER)
+    if resume and not (existing and existing.get("complete")) and fs.exists(marker):
+        with fs.open(marker, "r") as fh:
+            if fh.read().strip() == fingerprint:
+                for tmp in fs.glob(join(path, "**/.tmp-*")):
+                    fs.rm(tmp)
+                return None
     if fs.exists(path) and fs.ls(path):
-        if not fs.exists(join(path, MARKER)):
+        if not fs.exists(marker):
             raise OutputExistsError(f"{dir_uri} is not empty and is not a psyllm output; refusing to clear it")
         fs.rm(path, recursive=True)
     fs.makedirs(path, exist_ok=True)

@@ -27,11 +27,12 @@ def write_table_atomic(table: pa.Table, dir_uri: str, name: str, storage=None) -
 class ShardWriter:
     """Buffers rows of one schema and writes `part-NNNNN.parquet` shards of at most `shard_rows` rows."""
 
-    def __init__(self, dir_uri: str, schema: pa.Schema, shard_rows: int, storage=None):
+    def __init__(self, dir_uri: str, schema: pa.Schema, shard_rows: int, storage=None, existing: list[dict] | None = None):
+        """`existing`: shards already in `dir_uri` from an unfinished run; numbering continues after them."""
         self.dir_uri, self.schema, self.shard_rows, self.storage = dir_uri, schema, shard_rows, storage
         self._pending: list[pa.RecordBatch] = []
         self._pending_rows = 0
-        self.shards: list[dict] = []
+        self.shards: list[dict] = list(existing or [])
 
     @property
     def rows(self) -> int:
@@ -56,6 +57,11 @@ class ShardWriter:
         self._pending_rows = tail.num_rows
         name = f"part-{len(self.shards):05d}.parquet"
         self.shards.append(write_table_atomic(head, self.dir_uri, name, self.storage))
+
+    def flush(self) -> None:
+        """Write what is pending now (a checkpoint a resumed run can build on)."""
+        if self._pending_rows:
+            self._flush(self._pending_rows)
 
     def close(self) -> list[dict]:
         """Flush what is left; an empty output still gets one (empty) shard so readers see the schema."""
@@ -83,3 +89,17 @@ def iter_batches(dir_uri: str, storage=None, batch_size: int = 8192, columns: li
     for name in sorted(fs.glob(join(path, "part-*.parquet"))):
         with fs.open(name, "rb") as fh:
             yield from pq.ParquetFile(fh).iter_batches(batch_size=batch_size, columns=columns)
+
+
+def existing_shards(dir_uri: str, storage=None, columns: list[str] | None = None) -> tuple[list[dict], list[dict]]:
+    """Shard entries (name, rows, sha256, bytes) already under `dir_uri`, and their rows' `columns`."""
+    fs, path = filesystem(dir_uri, storage)
+    entries, rows = [], []
+    for name in sorted(fs.glob(join(path, "part-*.parquet"))):
+        with fs.open(name, "rb") as fh:
+            data = fh.read()
+        table = pq.read_table(pa.BufferReader(data), columns=columns)
+        entries.append({"name": name.rsplit("/", 1)[-1], "rows": table.num_rows,
+                        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+        rows += table.to_pylist()
+    return entries, rows

@@ -1,0 +1,1 @@
+"""Model builders that need no hub access."""

@@ -1,0 +1,22 @@
+"""Ray Data helpers shared by the stage adapters."""
+from __future__ import annotations
+
+import pyarrow.fs as pafs
+
+from psyllm.config.schema import StorageConfig
+from psyllm.io.filesystem import filesystem
+
+
+def arrow_filesystem(uri: str, storage: StorageConfig) -> tuple[pafs.FileSystem, str]:
+    """A pyarrow filesystem (wrapping our fsspec one, so s3 endpoint settings apply) and the path on it."""
+    fs, path = filesystem(uri, storage)
+    return pafs.PyFileSystem(pafs.FSSpecHandler(fs)), path
+
+
+def read_shards(dir_uri: str, storage: StorageConfig, columns: list[str] | None = None):
+    """A Ray Dataset over the `part-*.parquet` shards of a stage output folder."""
+    import ray.data
+
+    fs, path = arrow_filesystem(dir_uri, storage)
+    files = sorted(info.path for info in fs.get_file_info(pafs.FileSelector(path)) if info.base_name.startswith("part-"))
+    return ray.data.read_parquet(files, filesystem=fs, columns=columns)

@@ -1,0 +1,120 @@
+"""Synthesis on Ray Data: ingest posts -> samples -> engine actor pools (plan, draft, reason) -> dialogues and
+dead letters, flushed as they finish so a rerun resumes where a killed run stopped."""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+
+import pyarrow as pa
+
+from psyllm import __version__
+from psyllm.config import to_dict
+from psyllm.config.schema import PsyllmConfig, SynthesizeConfig
+from psyllm.io.filesystem import join
+from psyllm.io.manifest import StageResult, prepare_output, read_manifest, write_manifest
+from psyllm.io.readers import InputError
+from psyllm.io.shards import ShardWriter, existing_shards
+from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHEMA
+from psyllm.runtime.data import read_shards
+from psyllm.runtime.session import configure_data_context, ray_session
+from psyllm.synthesis.samples import expand_post, provenance, synth_fingerprint, to_dead_letter, to_dialogue
+from psyllm.synthesis.worker import SynthesisWorker, stage_groups
+
+log = logging.getLogger(__name__)
+POST_COLUMNS = ["post_id", "text", "route", "risk_level"]
+
+
+class _Expand:
+    """Posts -> working rows, minus samples a previous run already finished."""
+
+    def __init__(self, cfg: SynthesizeConfig, fp: str, done: frozenset):
+        self.cfg, self.fp, self.done = cfg, fp, done
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        rows = [r for post in batch.to_pylist() for r in expand_post(post, self.cfg, self.fp) if r["sample_id"] not in self.done]
+        return pa.Table.from_pylist(rows, schema=SYNTH_STATE_SCHEMA)
+
+
+class _SynthBatch:
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...]):
+        self.worker = SynthesisWorker(cfg, stages)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=SYNTH_STATE_SCHEMA)
+
+
+def _upstream(input_uri: str, storage) -> dict:
+    manifest = read_manifest(input_uri, storage)
+    if not manifest or not manifest.get("complete") or "posts" not in manifest.get("shards", {}):
+        raise InputError(f"{input_uri} is not a finished ingest output (no complete manifest with posts)")
+    return manifest
+
+
+def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
+    """Ingest output at `input_uri` -> dialogues/ and dead_letter/ under `output_uri`."""
+    import ray.data
+
+    scfg, storage = cfg.synthesize, cfg.storage
+    upstream = _upstream(input_uri, storage)
+    fp = synth_fingerprint(scfg, upstream["fingerprint"], __version__)
+    done_manifest = prepare_output(output_uri, fp, cfg.output.overwrite, storage, resume=True)
+    if done_manifest is not None:
+        return StageResult(output_uri, done_manifest, skipped=True)
+
+    old_d, old_rows = existing_shards(join(output_uri, "dialogues"), storage, ["sample_id", "prompt_tokens", "completion_tokens"])
+    old_x, old_dead = existing_shards(join(output_uri, "dead_letter"), storage, ["sample_id", "stage", "prompt_tokens", "completion_tokens"])
+    done = frozenset(r["sample_id"] for r in old_rows + old_dead)
+    if done:
+        log.info("synthesize: resuming, %d samples already finished", len(done))
+    dialogues = ShardWriter(join(output_uri, "dialogues"), DIALOGUE_SCHEMA, cfg.output.shard_rows, storage, old_d)
+    dead = ShardWriter(join(output_uri, "dead_letter"), DEAD_LETTER_SCHEMA, cfg.output.shard_rows, storage, old_x)
+    prov = provenance(scfg)
+    by_stage = Counter(r["stage"] for r in old_dead)
+    tokens = Counter()
+    for r in old_rows + old_dead:
+        tokens.update(prompt=r["prompt_tokens"], completion=r["completion_tokens"])
+
+    run_completion = 0
+    started = last_flush = time.time()
+    with ray_session(cfg.runtime):
+        configure_data_context(cfg.runtime)
+        ds = read_shards(join(input_uri, "posts"), storage, POST_COLUMNS)
+        ds = ds.map_batches(_Expand, fn_constructor_args=(scfg, fp, done), batch_format="pyarrow",
+                            compute=ray.data.ActorPoolStrategy(size=1), num_cpus=cfg.runtime.actor_cpus)
+        for group in stage_groups(scfg):
+            eng = getattr(scfg, group[0]).engine
+            ds = ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group), batch_format="pyarrow",
+                                batch_size=eng.batch_size, num_cpus=eng.num_cpus, num_gpus=eng.num_gpus or None,
+                                compute=ray.data.ActorPoolStrategy(size=eng.replicas))
+        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            for row in batch.to_pylist():
+                tokens.update(prompt=row["prompt_tokens"], completion=row["completion_tokens"])
+                run_completion += row["completion_tokens"]
+                if row["failed_stage"]:
+                    by_stage[row["failed_stage"]] += 1
+                    dead.write_rows([to_dead_letter(row)])
+                else:
+                    dialogues.write_rows([to_dialogue(row, scfg, prov)])
+            if time.time() - last_flush > cfg.output.checkpoint_s:
+                dialogues.flush(), dead.flush()
+                last_flush = time.time()
+    shards = {"dialogues": dialogues.close(), "dead_letter": dead.close()}
+    seconds = time.time() - started
+    counts = {
+        "posts": upstream["counts"]["kept"], "samples": dialogues.rows + dead.rows,
+        "dialogues": dialogues.rows, "dead_letters": dead.rows,
+        "dead_letters_by_stage": {s: by_stage.get(s, 0) for s in ("plan", "draft", "reason")},
+        "prompt_tokens": tokens["prompt"], "completion_tokens": tokens["completion"],
+        "completion_tokens_per_s": round(run_completion / max(seconds, 1e-9), 2),  # this invocation only
+        "resumed_samples": len(done),
+    }
+    expected = counts["posts"] * scfg.samples_per_post
+    if counts["samples"] != expected:  # every post ends as a dialogue or a dead letter
+        raise AssertionError(f"synthesize lost samples: {counts['samples']} written, {expected} expected")
+    manifest = {"stage": "synthesize", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
+                "inputs": [{"uri": join(input_uri, "posts"), "sha256": upstream["fingerprint"], "bytes": None}],
+                "config": to_dict(scfg), "counts": counts, "shards": shards, "seconds": round(seconds, 3),
+                "prompt_versions": prov["prompt_versions"], "models": prov["models"]}
+    write_manifest(output_uri, manifest, storage)
+    return StageResult(output_uri, manifest, skipped=False)

@@ -1,0 +1,1 @@
+"""Posts -> clinically reasoned multi-turn counseling dialogues (plan, draft, reason + reply)."""

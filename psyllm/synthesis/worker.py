@@ -1,0 +1,33 @@
+"""A synthesis worker: loads the engine its stages share once, then maps batches of working rows.
+
+Consecutive stages whose engines are the same model share one worker (one loaded model); a stage with
+another model gets its own worker, so a planner can be an instruct model and the counselor a reasoning model.
+"""
+from __future__ import annotations
+
+from psyllm.config.schema import SynthesizeConfig
+from psyllm.engines import build_generator, engine_key
+from psyllm.engines.base import Generator
+from psyllm.synthesis.stages import RUNNERS, STAGES
+
+
+def stage_groups(cfg: SynthesizeConfig) -> list[tuple[str, ...]]:
+    """Consecutive stages grouped by engine, e.g. [("plan", "draft"), ("reason",)]."""
+    groups: list[list[str]] = []
+    for stage in STAGES:
+        if groups and engine_key(getattr(cfg, groups[-1][-1]).engine) == engine_key(getattr(cfg, stage).engine):
+            groups[-1].append(stage)
+        else:
+            groups.append([stage])
+    return [tuple(g) for g in groups]
+
+
+class SynthesisWorker:
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], generator: Generator | None = None):
+        self.cfg, self.stages = cfg, stages
+        self.generator = generator or build_generator(getattr(cfg, stages[0]).engine, seed=cfg.seed)
+
+    def __call__(self, rows: list[dict]) -> list[dict]:
+        for stage in self.stages:
+            rows = RUNNERS[stage](rows, self.generator, self.cfg)
+        return rows
