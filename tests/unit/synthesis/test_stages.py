@@ -70,7 +70,7 @@ def test_failures_become_dead_letters_with_their_stage():
     rows[1]["sample_id"] = "p2-sample"
     out = SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(answer))(rows)
     dead = [to_dead_letter(r) for r in out]
-    assert (dead[1]["stage"], dead[1]["error"].startswith("invalid JSON")) == ("plan", True)
+    assert (dead[1]["stage"], dead[1]["error"].startswith("not JSON")) == ("plan", True)
     assert dead[0]["stage"] == "reason" and "round 2" in dead[0]["error"] and "no reasoning" in dead[0]["error"]
 
 
