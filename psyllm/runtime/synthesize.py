@@ -44,6 +44,14 @@ class _SynthBatch:
         return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=SYNTH_STATE_SCHEMA)
 
 
+def engine_remote_args(eng) -> dict:
+    """Ray options for an engine actor: its CPU thread count travels as OMP_NUM_THREADS."""
+    import os
+
+    threads = eng.cpu_threads or os.cpu_count() or 1
+    return {"runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}}}
+
+
 def _upstream(input_uri: str, storage) -> dict:
     manifest = read_manifest(input_uri, storage)
     if not manifest or not manifest.get("complete") or "posts" not in manifest.get("shards", {}):
@@ -86,7 +94,7 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
             eng = getattr(scfg, group[0]).engine
             ds = ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group), batch_format="pyarrow",
                                 batch_size=eng.batch_size, num_cpus=eng.num_cpus, num_gpus=eng.num_gpus or None,
-                                compute=ray.data.ActorPoolStrategy(size=eng.replicas))
+                                compute=ray.data.ActorPoolStrategy(size=eng.replicas), **engine_remote_args(eng))
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             for row in batch.to_pylist():
                 tokens.update(prompt=row["prompt_tokens"], completion=row["completion_tokens"])
