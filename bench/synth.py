@@ -81,7 +81,7 @@ def run_pipeline(args, prompts) -> dict:
 
     import ray
 
-    from psyllm.runtime.synthesize import engine_remote_args
+    from psyllm.runtime.data import engine_remote_args
 
     t0 = time.perf_counter()
     ray.init(num_cpus=max(4, os.cpu_count() or 1), num_gpus=0 if args.device == "cpu" else 1, include_dashboard=False,

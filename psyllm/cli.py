@@ -13,9 +13,12 @@ from psyllm.io.readers import InputError
 STAGES = {
     "ingest": "posts (jsonl/json.gz/parquet/csv, local or s3://) -> clean, de-identified, triaged posts",
     "synthesize": "ingest output -> multi-turn counseling dialogues with a clinical reasoning trace per counselor turn",
+    "filter": "dialogues -> kept/ and rejected/ on structure, quality, safety, dedup and an LLM judge",
+    "export": "filtered dialogues -> SFT splits (Parquet, OpenAI-messages JSONL, ShareGPT JSON) and a dataset card",
 }
 # stage -> (module, function) of its runner in psyllm.runtime; each takes (cfg, input, output).
-RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("psyllm.runtime.synthesize", "run_synthesize")}
+RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("psyllm.runtime.synthesize", "run_synthesize"),
+           "filter": ("psyllm.runtime.filter", "run_filter"), "export": ("psyllm.export.stage", "run_export")}
 
 
 def _parser() -> argparse.ArgumentParser:

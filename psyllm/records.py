@@ -132,3 +132,27 @@ SYNTH_STATE_SCHEMA = pa.schema(
         ("completion_tokens", pa.int64()),
     ]
 )
+
+FAILURE_TYPE = pa.struct([("filter", pa.string()), ("criterion", pa.string()), ("reason", pa.string())])
+
+# A dialogue after filtering: every verdict (JSON list of {filter, criterion, passed, reason}) and, for
+# rejected ones, the failed criteria with reasons.
+FILTERED_SCHEMA = pa.schema(
+    list(DIALOGUE_SCHEMA)
+    + [("cluster_id", pa.string()), ("verdicts", pa.string()), ("failures", pa.list_(FAILURE_TYPE))]
+)
+
+FILTER_STATE_SCHEMA = pa.schema(list(FILTERED_SCHEMA) + [("text_sha", pa.string()), ("minhash", pa.binary())])
+
+MESSAGE_TYPE = pa.struct([("role", pa.string()), ("content", pa.string())])
+
+# One SFT example: chat messages plus where it came from.
+SFT_SCHEMA = pa.schema(
+    [
+        ("sample_id", pa.string()),
+        ("post_id", pa.string()),
+        ("split", pa.string()),
+        ("route", pa.string()),
+        ("messages", pa.list_(MESSAGE_TYPE)),
+    ]
+)

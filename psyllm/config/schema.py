@@ -185,6 +185,69 @@ class SynthesizeConfig:
 
 
 @dataclass
+class StructureConfig:
+    reply_min_words: int = 3
+    reply_max_words: int = 220  # PsyLLM asked for <=150; a little headroom before rejecting
+    reasoning_min_words: int = 15
+
+
+@dataclass
+class QualityConfig:
+    ngram: int = 4
+    max_repeated_ngram_fraction: float = 0.3  # share of word n-grams that repeat an earlier one
+    max_char_run: int = 12  # the same character this many times in a row is degenerate
+    min_alpha_fraction: float = 0.6  # letters among non-space characters
+    languages: list[str] = field(default_factory=lambda: ["en"])
+
+
+@dataclass
+class DialogueDedupConfig:
+    threshold: float = 0.8
+    num_perm: int = 128
+    shingle_words: int = 5
+    seed: int = 1
+
+
+@dataclass
+class JudgeConfig:
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=1024))
+    prompt_version: str = "v1"
+    reason_max_chars: int = 300
+    judge_rejected: bool = False  # judge samples the deterministic filters already rejected (costs calls)
+
+
+@dataclass
+class SafetyConfig:
+    route_at: str = "moderate"  # a client turn at this triage level or above is a disclosure
+    locale: str = "en-US"
+
+
+@dataclass
+class FilterConfig:
+    # Applied in this order; `dedup` and `judge` may be left out. The deterministic safety gate decides
+    # alone: a hard fail is rejected whatever the judge says.
+    filters: list[str] = field(default_factory=lambda: ["structure", "quality", "safety", "dedup", "judge"])
+    structure: StructureConfig = field(default_factory=StructureConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
+    dedup: DialogueDedupConfig = field(default_factory=DialogueDedupConfig)
+    judge: JudgeConfig = field(default_factory=JudgeConfig)
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
+
+
+@dataclass
+class ExportConfig:
+    include_reasoning: bool = True  # assistant turns as <think>reasoning</think>reply (Qwen3 format)
+    system_prompt_version: str = "v1"
+    validation_fraction: float = 0.05
+    test_fraction: float = 0.05
+    split_seed: int = 0
+    # Dialogues whose client turns are this similar are kept in one split (beyond dedup, against leakage).
+    cluster_threshold: float = 0.5
+    locale: str = "en-US"
+
+
+@dataclass
 class PsyllmConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
@@ -192,3 +255,5 @@ class PsyllmConfig:
     output: OutputConfig = field(default_factory=OutputConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     synthesize: SynthesizeConfig = field(default_factory=SynthesizeConfig)
+    filter: FilterConfig = field(default_factory=FilterConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)

@@ -10,18 +10,22 @@ import pyarrow.parquet as pq
 from psyllm.io.filesystem import filesystem, join
 
 
-def write_table_atomic(table: pa.Table, dir_uri: str, name: str, storage=None) -> dict:
-    """Write `table` as `dir_uri/name`; return its manifest entry {name, rows, sha256, bytes}."""
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    data = sink.getvalue().to_pybytes()
+def write_bytes_atomic(dir_uri: str, name: str, data: bytes, storage=None, rows: int | None = None) -> dict:
+    """Write `data` as `dir_uri/name` via a temporary name; return {name, rows, sha256, bytes}."""
     fs, dir_path = filesystem(dir_uri, storage)
     fs.makedirs(dir_path, exist_ok=True)
     tmp = join(dir_path, f".tmp-{uuid.uuid4().hex}-{name}")
     with fs.open(tmp, "wb") as fh:
         fh.write(data)
     fs.mv(tmp, join(dir_path, name))
-    return {"name": name, "rows": table.num_rows, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    return {"name": name, "rows": rows, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def write_table_atomic(table: pa.Table, dir_uri: str, name: str, storage=None) -> dict:
+    """Write `table` as the Parquet file `dir_uri/name`; return its manifest entry."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return write_bytes_atomic(dir_uri, name, sink.getvalue().to_pybytes(), storage, rows=table.num_rows)
 
 
 class ShardWriter:

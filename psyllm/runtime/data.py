@@ -20,3 +20,11 @@ def read_shards(dir_uri: str, storage: StorageConfig, columns: list[str] | None 
     fs, path = arrow_filesystem(dir_uri, storage)
     files = sorted(info.path for info in fs.get_file_info(pafs.FileSelector(path)) if info.base_name.startswith("part-"))
     return ray.data.read_parquet(files, filesystem=fs, columns=columns)
+
+
+def engine_remote_args(eng) -> dict:
+    """Ray options for an engine actor: its CPU thread count travels as OMP_NUM_THREADS."""
+    import os
+
+    threads = eng.cpu_threads or os.cpu_count() or 1
+    return {"runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}}}

@@ -16,7 +16,7 @@ from psyllm.io.manifest import StageResult, prepare_output, read_manifest, write
 from psyllm.io.readers import InputError
 from psyllm.io.shards import ShardWriter, existing_shards
 from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHEMA
-from psyllm.runtime.data import read_shards
+from psyllm.runtime.data import engine_remote_args, read_shards
 from psyllm.runtime.session import configure_data_context, ray_session
 from psyllm.synthesis.samples import expand_post, provenance, synth_fingerprint, to_dead_letter, to_dialogue
 from psyllm.synthesis.worker import SynthesisWorker, stage_groups
@@ -42,14 +42,6 @@ class _SynthBatch:
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=SYNTH_STATE_SCHEMA)
-
-
-def engine_remote_args(eng) -> dict:
-    """Ray options for an engine actor: its CPU thread count travels as OMP_NUM_THREADS."""
-    import os
-
-    threads = eng.cpu_threads or os.cpu_count() or 1
-    return {"runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}}}
 
 
 def _upstream(input_uri: str, storage) -> dict:

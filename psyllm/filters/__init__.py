@@ -1,0 +1,1 @@
+"""Multi-dimensional filtering of synthesized dialogues: structure, quality, safety, dedup, LLM judge."""

@@ -1,0 +1,21 @@
+"""Filter names in config -> the per-dialogue filters. `dedup` (global) and `judge` (an engine) are run by
+the stage runner; they are named here so a config is checked before any work."""
+from __future__ import annotations
+
+from psyllm.config.schema import FilterConfig
+from psyllm.filters.base import DialogueFilter
+from psyllm.filters.quality import QualityFilter
+from psyllm.filters.safety import SafetyGate
+from psyllm.filters.structure import StructureFilter
+
+PER_DIALOGUE = {"structure": (StructureFilter, "structure"), "quality": (QualityFilter, "quality"),
+                "safety": (SafetyGate, "safety")}
+KNOWN = (*PER_DIALOGUE, "dedup", "judge")
+
+
+def build_filters(cfg: FilterConfig) -> list[DialogueFilter]:
+    unknown = [name for name in cfg.filters if name not in KNOWN]
+    if unknown:
+        raise ValueError(f"unknown filters {unknown}; known: {list(KNOWN)}")
+    return [cls(getattr(cfg, section)) for name in cfg.filters if name in PER_DIALOGUE
+            for cls, section in [PER_DIALOGUE[name]]]
