@@ -1,4 +1,4 @@
 """Experiment tracking (MLflow)."""
-from psyllm.tracking.runs import StageRun, stage_run
+from psyllm.tracking.runs import StageRun, pipeline_run, stage_run
 
-__all__ = ["StageRun", "stage_run"]
+__all__ = ["StageRun", "pipeline_run", "stage_run"]
