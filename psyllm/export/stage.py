@@ -13,8 +13,7 @@ from psyllm.export.card import dataset_card
 from psyllm.export.sft import system_prompt, to_messages, to_sharegpt
 from psyllm.export.splits import SPLITS, assign_splits, groups
 from psyllm.io.filesystem import join
-from psyllm.io.manifest import StageResult, prepare_output, read_manifest, write_manifest
-from psyllm.io.readers import InputError
+from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
 from psyllm.io.shards import ShardWriter, iter_batches, write_bytes_atomic
 from psyllm.records import SFT_SCHEMA
 
@@ -29,9 +28,7 @@ def _llamafactory_info() -> dict:
 
 def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     ecfg, storage = cfg.export, cfg.storage
-    upstream = read_manifest(input_uri, storage)
-    if not upstream or not upstream.get("complete") or "kept" not in upstream.get("shards", {}):
-        raise InputError(f"{input_uri} is not a finished filter output with kept/")
+    upstream = require_finished(input_uri, "kept", "filter", storage)
     fp = fingerprint("export", to_dict(ecfg), upstream["fingerprint"], __version__)
     done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
     if done is not None:

@@ -35,6 +35,16 @@ def write_manifest(dir_uri: str, manifest: dict, storage=None) -> None:
     fs.mv(tmp, join(path, MANIFEST))
 
 
+def require_finished(input_uri: str, output: str, stage: str, storage=None) -> dict:
+    """The complete manifest of an upstream stage output that holds `output`, or a clear InputError."""
+    from psyllm.io.readers import InputError
+
+    manifest = read_manifest(input_uri, storage)
+    if not manifest or not manifest.get("complete") or output not in manifest.get("shards", {}):
+        raise InputError(f"{input_uri} is not a finished {stage} output (no complete manifest with {output}/)")
+    return manifest
+
+
 def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None, resume: bool = False) -> dict | None:
     """Decide what a run into `dir_uri` does.
 

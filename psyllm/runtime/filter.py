@@ -14,8 +14,7 @@ from psyllm.filters.base import check
 from psyllm.filters.dedup import resolver
 from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates, add_verdicts
 from psyllm.io.filesystem import filesystem, join
-from psyllm.io.manifest import StageResult, prepare_output, read_manifest, write_manifest
-from psyllm.io.readers import InputError
+from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
 from psyllm.io.shards import ShardWriter, iter_batches
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
 from psyllm.runtime.data import engine_remote_args, read_shards
@@ -70,18 +69,11 @@ def _resolve(staging: str, cfg: FilterConfig, storage) -> dict:
     return dups
 
 
-def _upstream(input_uri: str, storage) -> dict:
-    manifest = read_manifest(input_uri, storage)
-    if not manifest or not manifest.get("complete") or "dialogues" not in manifest.get("shards", {}):
-        raise InputError(f"{input_uri} is not a finished synthesize (or import) output with dialogues/")
-    return manifest
-
-
 def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     import ray.data
 
     fcfg, storage = cfg.filter, cfg.storage
-    upstream = _upstream(input_uri, storage)
+    upstream = require_finished(input_uri, "dialogues", "synthesize (or import)", storage)
     fp = fingerprint("filter", to_dict(fcfg), upstream["fingerprint"], __version__)
     done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
     if done is not None:

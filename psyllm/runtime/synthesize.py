@@ -12,8 +12,7 @@ from psyllm import __version__
 from psyllm.config import to_dict
 from psyllm.config.schema import PsyllmConfig, SynthesizeConfig
 from psyllm.io.filesystem import join
-from psyllm.io.manifest import StageResult, prepare_output, read_manifest, write_manifest
-from psyllm.io.readers import InputError
+from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
 from psyllm.io.shards import ShardWriter, existing_shards
 from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHEMA
 from psyllm.runtime.data import engine_remote_args, read_shards
@@ -44,19 +43,12 @@ class _SynthBatch:
         return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=SYNTH_STATE_SCHEMA)
 
 
-def _upstream(input_uri: str, storage) -> dict:
-    manifest = read_manifest(input_uri, storage)
-    if not manifest or not manifest.get("complete") or "posts" not in manifest.get("shards", {}):
-        raise InputError(f"{input_uri} is not a finished ingest output (no complete manifest with posts)")
-    return manifest
-
-
 def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     """Ingest output at `input_uri` -> dialogues/ and dead_letter/ under `output_uri`."""
     import ray.data
 
     scfg, storage = cfg.synthesize, cfg.storage
-    upstream = _upstream(input_uri, storage)
+    upstream = require_finished(input_uri, "posts", "ingest", storage)
     fp = synth_fingerprint(scfg, upstream["fingerprint"], __version__)
     done_manifest = prepare_output(output_uri, fp, cfg.output.overwrite, storage, resume=True)
     if done_manifest is not None:

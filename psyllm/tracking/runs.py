@@ -85,14 +85,6 @@ def stage_run(cfg: TrackingConfig, stage: str, parent_run_id: str | None = None)
         yield StageRun(mlflow, run)
 
 
-@contextlib.contextmanager
-def pipeline_run(cfg: TrackingConfig, name: str = "pipeline") -> Iterator[StageRun]:
+def pipeline_run(cfg: TrackingConfig, name: str = "pipeline"):
     """The parent run of a multi-stage pipeline; pass its `run_id` to `stage_run(..., parent_run_id=...)`."""
-    if not cfg.enabled:
-        yield StageRun()
-        return
-    mlflow = _mlflow()
-    mlflow.set_tracking_uri(cfg.tracking_uri)
-    mlflow.set_experiment(cfg.experiment)
-    with mlflow.start_run(run_name=cfg.run_name or name, tags={"psyllm.stage": "pipeline"}) as run:
-        yield StageRun(mlflow, run)
+    return stage_run(cfg, name)
