@@ -1,6 +1,7 @@
 """Ray Data helpers shared by the stage adapters."""
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.fs as pafs
 
 from psyllm.config.schema import StorageConfig
@@ -28,3 +29,16 @@ def engine_remote_args(eng) -> dict:
 
     threads = eng.cpu_threads or os.cpu_count() or 1
     return {"runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}}}
+
+
+class RowsAdapter:
+    """A map_batches callable around a plain worker (`rows -> rows`): Arrow in, Arrow of `schema` out.
+    Subclasses build their worker in `__init__` (once per actor) and name the output schema."""
+
+    schema: pa.Schema
+
+    def __init__(self, worker):
+        self.worker = worker
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=self.schema)

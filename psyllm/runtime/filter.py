@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 
-import pyarrow as pa
 
 from psyllm import __version__
 from psyllm.config import fingerprint, to_dict
@@ -17,43 +16,42 @@ from psyllm.io.filesystem import filesystem, join
 from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
 from psyllm.io.shards import ShardWriter, iter_batches
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
-from psyllm.runtime.data import engine_remote_args, read_shards
+from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
 from psyllm.runtime.session import configure_data_context, ray_session
 
 
-class _Deterministic:
+def _mark_duplicates(rows: list[dict], dups: dict) -> list[dict]:
+    """Each candidate's dedup verdict from the driver's resolution (sample_id -> (duplicate_of, similarity))."""
+    for row in rows:
+        if row["failures"]:
+            continue
+        dup = dups.get(row["sample_id"])
+        if dup:
+            row["cluster_id"] = dup[0]
+        add_verdicts(row, [check("dedup", "unique", dup is None,
+                                 f"near duplicate of {dup[0]} (similarity {dup[1]:.2f})" if dup else "")])
+    return rows
+
+
+class _Deterministic(RowsAdapter):
+    schema = FILTER_STATE_SCHEMA
+
     def __init__(self, cfg: FilterConfig):
-        self.worker = DeterministicWorker(cfg)
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=FILTER_STATE_SCHEMA)
+        super().__init__(DeterministicWorker(cfg))
 
 
-class _Dedup:
-    """Adds each row's dedup verdict from the driver's resolution (sample_id -> (duplicate_of, similarity))."""
+class _Dedup(RowsAdapter):
+    schema = FILTER_STATE_SCHEMA
 
     def __init__(self, dups: dict):
-        self.dups = dups
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        rows = batch.to_pylist()
-        for row in rows:
-            if row["failures"]:
-                continue
-            dup = self.dups.get(row["sample_id"])
-            if dup:
-                row["cluster_id"] = dup[0]
-            add_verdicts(row, [check("dedup", "unique", dup is None,
-                                     f"near duplicate of {dup[0]} (similarity {dup[1]:.2f})" if dup else "")])
-        return pa.Table.from_pylist(rows, schema=FILTER_STATE_SCHEMA)
+        super().__init__(lambda rows: _mark_duplicates(rows, dups))
 
 
-class _Judge:
+class _Judge(RowsAdapter):
+    schema = FILTER_STATE_SCHEMA
+
     def __init__(self, cfg: FilterConfig):
-        self.worker = JudgeWorker(cfg)
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=FILTER_STATE_SCHEMA)
+        super().__init__(JudgeWorker(cfg))
 
 
 def _resolve(staging: str, cfg: FilterConfig, storage) -> dict:

@@ -20,6 +20,7 @@ from psyllm.io.manifest import StageResult, prepare_output, write_manifest
 from psyllm.io.readers import file_digest, iter_raw_rows, list_inputs
 from psyllm.io.shards import ShardWriter
 from psyllm.records import QUARANTINE_SCHEMA, STAGED_SCHEMA
+from psyllm.runtime.data import RowsAdapter
 from psyllm.runtime.session import configure_data_context, ray_session
 
 log = logging.getLogger(__name__)
@@ -54,14 +55,11 @@ def _raw_datasource(files: list[str], storage: StorageConfig, block_rows: int):
     return RawRowsDatasource()
 
 
-class _ProcessBatch:
-    """map_batches adapter around PostProcessor (Arrow in, Arrow out)."""
+class _ProcessBatch(RowsAdapter):
+    schema = STAGED_SCHEMA
 
     def __init__(self, cfg: IngestConfig):
-        self.processor = PostProcessor(cfg)
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        return pa.Table.from_pylist(self.processor(batch.to_pylist()), schema=STAGED_SCHEMA)
+        super().__init__(PostProcessor(cfg))
 
 
 def _stage_fingerprint(cfg: PsyllmConfig, digests: list[dict]) -> str:

@@ -6,7 +6,6 @@ import logging
 import time
 from collections import Counter
 
-import pyarrow as pa
 
 from psyllm import __version__
 from psyllm.config import to_dict
@@ -15,7 +14,7 @@ from psyllm.io.filesystem import join
 from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
 from psyllm.io.shards import ShardWriter, existing_shards
 from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHEMA
-from psyllm.runtime.data import engine_remote_args, read_shards
+from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
 from psyllm.runtime.session import configure_data_context, ray_session
 from psyllm.synthesis.samples import expand_post, provenance, synth_fingerprint, to_dead_letter, to_dialogue
 from psyllm.synthesis.worker import SynthesisWorker, stage_groups
@@ -24,23 +23,20 @@ log = logging.getLogger(__name__)
 POST_COLUMNS = ["post_id", "text", "route", "risk_level"]
 
 
-class _Expand:
+class _Expand(RowsAdapter):
     """Posts -> working rows, minus samples a previous run already finished."""
 
+    schema = SYNTH_STATE_SCHEMA
+
     def __init__(self, cfg: SynthesizeConfig, fp: str, done: frozenset):
-        self.cfg, self.fp, self.done = cfg, fp, done
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        rows = [r for post in batch.to_pylist() for r in expand_post(post, self.cfg, self.fp) if r["sample_id"] not in self.done]
-        return pa.Table.from_pylist(rows, schema=SYNTH_STATE_SCHEMA)
+        super().__init__(lambda posts: [r for post in posts for r in expand_post(post, cfg, fp) if r["sample_id"] not in done])
 
 
-class _SynthBatch:
+class _SynthBatch(RowsAdapter):
+    schema = SYNTH_STATE_SCHEMA
+
     def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...]):
-        self.worker = SynthesisWorker(cfg, stages)
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=SYNTH_STATE_SCHEMA)
+        super().__init__(SynthesisWorker(cfg, stages))
 
 
 def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
