@@ -15,10 +15,12 @@ STAGES = {
     "synthesize": "ingest output -> multi-turn counseling dialogues with a clinical reasoning trace per counselor turn",
     "filter": "dialogues -> kept/ and rejected/ on structure, quality, safety, dedup and an LLM judge",
     "export": "filtered dialogues -> SFT splits (Parquet, OpenAI-messages JSONL, ShareGPT JSON) and a dataset card",
+    "train": "SFT splits -> full-parameter SFT with DeepSpeed ZeRO-3 under Ray Train -> a Hugging Face model folder",
 }
 # stage -> (module, function) of its runner in psyllm.runtime; each takes (cfg, input, output).
 RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("psyllm.runtime.synthesize", "run_synthesize"),
-           "filter": ("psyllm.runtime.filter", "run_filter"), "export": ("psyllm.export.stage", "run_export")}
+           "filter": ("psyllm.runtime.filter", "run_filter"), "export": ("psyllm.export.stage", "run_export"),
+           "train": ("psyllm.runtime.train", "run_train")}
 
 
 def _parser() -> argparse.ArgumentParser:

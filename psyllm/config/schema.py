@@ -248,6 +248,39 @@ class ExportConfig:
 
 
 @dataclass
+class TrainConfig:
+    """Full-parameter SFT, DeepSpeed ZeRO-3 under Ray Train. Defaults follow PsyLLM's recipe (LLaMA-Factory:
+    lr 1e-5 cosine, warmup 0.1, 3 epochs, cutoff ~8k); the model and cluster size come from the YAML."""
+
+    model: str = "Qwen/Qwen3-8B"
+    cutoff_len: int = 8192  # longest sample in tokens (whole rounds are dropped from the end to fit)
+    seq_len: int = 8192  # packed row length
+    pack: bool = True
+    micro_batch_size: int = 1
+    grad_accum: int = 8
+    epochs: int = 3
+    max_steps: int = -1  # cap on optimizer steps (-1: epochs decide)
+    lr: float = 1e-5
+    warmup_ratio: float = 0.1
+    min_lr_ratio: float = 0.0
+    weight_decay: float = 0.0
+    max_grad_norm: float = 1.0
+    zero_stage: int = 3
+    offload_optimizer: bool = False
+    precision: str = "auto"  # auto: bf16 on GPU, fp32 on CPU
+    attn_implementation: str = "sdpa"  # flash_attention_2 on GPUs that have it
+    num_workers: int = 2
+    use_gpu: bool = False
+    cpus_per_worker: float = 1.0
+    save_steps: int = 50
+    eval_steps: int = 50
+    max_failures: int = 0
+    fail_at_step: int = -1  # fault injection: raise once at this step (tests of resume); -1 never
+    seed: int = 0
+    peak_tflops: float = 0.0  # per-device peak for model-FLOPs utilisation (e.g. 989 for H100/H200 bf16); 0: off
+
+
+@dataclass
 class PsyllmConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
@@ -257,3 +290,4 @@ class PsyllmConfig:
     synthesize: SynthesizeConfig = field(default_factory=SynthesizeConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)

@@ -16,6 +16,8 @@ def log_stage(run: StageRun, result: StageResult, config: dict, stage: str) -> N
     manifest = result.manifest
     run.log_params({f"{stage}.{k}": v for k, v in flatten(config).items()})
     run.log_counts(result.counts)
+    if manifest.get("history"):
+        run.log_curve(manifest["history"])
     run.set_tags({"psyllm.fingerprint": manifest.get("fingerprint", ""), "psyllm.skipped": str(result.skipped)})
     for item in manifest.get("inputs", []):
         run.log_dataset(item["uri"], item["sha256"], name=item["uri"].rsplit("/", 1)[-1], context="input")

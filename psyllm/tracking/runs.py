@@ -46,6 +46,13 @@ class StageRun:
             flat = {f"{prefix}{k}": float(v) for k, v in flatten(counts).items() if isinstance(v, (int, float))}
             self._mlflow.log_metrics(flat)
 
+    def log_curve(self, history: list[dict], step_key: str = "step") -> None:
+        """Per-step metrics (loss curves): every numeric field of each entry at its step."""
+        if self._mlflow:
+            for entry in history:
+                values = {k: float(v) for k, v in entry.items() if isinstance(v, (int, float)) and k != step_key and v == v}
+                self._mlflow.log_metrics(values, step=int(entry[step_key]))
+
     def log_dataset(self, uri: str, digest: str, name: str, context: str, rows: int | None = None) -> None:
         """Record a dataset by URI and content digest; context is "input" or "output"."""
         if not self._mlflow:

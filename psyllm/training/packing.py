@@ -12,8 +12,8 @@ from psyllm.training.tokenize import IGNORE, Tokenized
 
 
 def pack(samples: list[Tokenized], seq_len: int, pad_id: int) -> list[dict]:
-    """Rows of {input_ids, labels, position_ids, tokens (real), trained (labelled tokens)}."""
-    rows, current = [], {"input_ids": [], "labels": [], "position_ids": []}
+    """Rows of {input_ids, labels, position_ids, samples, tokens (real), trained (labelled tokens)}."""
+    rows, current = [], {"input_ids": [], "labels": [], "position_ids": [], "samples": 0}
 
     def flush():
         n = len(current["input_ids"])
@@ -25,7 +25,7 @@ def pack(samples: list[Tokenized], seq_len: int, pad_id: int) -> list[dict]:
         current["labels"] += [IGNORE] * pad
         current["position_ids"] += list(range(pad))
         rows.append(dict(current, tokens=real, trained=trained))
-        current.update(input_ids=[], labels=[], position_ids=[])
+        current.update(input_ids=[], labels=[], position_ids=[], samples=0)
 
     for s in samples:
         n = len(s.input_ids)
@@ -36,6 +36,7 @@ def pack(samples: list[Tokenized], seq_len: int, pad_id: int) -> list[dict]:
         current["input_ids"] += s.input_ids
         current["labels"] += s.labels
         current["position_ids"] += list(range(n))
+        current["samples"] += 1
     flush()
     return rows
 

@@ -1,0 +1,98 @@
+"""The one SFT loop. It knows nothing of Ray: a TrainContext hands it batches, checkpoints and reporting
+(runtime/train.py implements it with Ray Train; a test can implement it in one process)."""
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+from psyllm.config.schema import TrainConfig
+
+
+class InjectedFailure(RuntimeError):
+    """Raised once at `train.fail_at_step` to exercise recovery from a checkpoint."""
+
+
+class TrainContext(Protocol):
+    rank: int
+    world_size: int
+
+    def train_batches(self, epoch: int) -> Iterator[dict]: ...
+
+    def eval_batches(self) -> Iterator[dict]: ...
+
+    def resume_dir(self): ...  # a context manager yielding the latest checkpoint folder or None
+
+    def report(self, metrics: dict, checkpoint_dir: str | None) -> None: ...
+
+    def all_reduce_sum(self, values: list[float]) -> list[float]: ...
+
+
+@dataclass
+class Plan:
+    steps_per_epoch: int  # optimizer steps
+    total_steps: int
+
+
+def make_plan(cfg: TrainConfig, rows: int, world_size: int) -> Plan:
+    per_worker = rows // world_size
+    steps_per_epoch = per_worker // cfg.micro_batch_size // cfg.grad_accum
+    if steps_per_epoch < 1:
+        raise ValueError(f"{rows} packed rows are too few for {world_size} workers x micro-batch "
+                         f"{cfg.micro_batch_size} x accumulation {cfg.grad_accum}")
+    total = steps_per_epoch * cfg.epochs
+    return Plan(steps_per_epoch, min(total, cfg.max_steps) if cfg.max_steps > 0 else total)
+
+
+def _evaluate(trainer, ctx: TrainContext) -> float:
+    total, count = 0.0, 0
+    for batch in ctx.eval_batches():
+        total += trainer.eval_loss(batch)
+        count += 1
+    total, count = ctx.all_reduce_sum([total, float(count)])
+    return total / count if count else float("nan")
+
+
+def train(cfg: TrainConfig, ctx: TrainContext, plan: Plan, trainer, n_params: int) -> dict:
+    """Run to `plan.total_steps` optimizer steps, resuming from the context's checkpoint when it has one."""
+    with ctx.resume_dir() as resume:
+        state = trainer.load(resume) if resume else {}
+    step, resumed_from = int(state.get("step", 0)), int(state.get("step", 0))
+    first_loss = state.get("first_loss")  # carried in checkpoints so a resumed run still knows its start
+    accum = cfg.grad_accum
+    last: dict = {}
+    while step < plan.total_steps:
+        epoch = step // plan.steps_per_epoch
+        skip = (step - epoch * plan.steps_per_epoch) * accum  # micro-batches of this epoch already trained
+        window_loss, window_tokens, t0 = 0.0, 0.0, time.perf_counter()
+        for i, batch in enumerate(ctx.train_batches(epoch)):
+            if i >= plan.steps_per_epoch * accum or step >= plan.total_steps:
+                break
+            if i < skip:
+                continue
+            window_loss += trainer.micro_step(batch)
+            window_tokens += float((batch["labels"] != -100).sum())
+            if (i + 1) % accum:
+                continue
+            step += 1
+            loss_sum, tokens = ctx.all_reduce_sum([window_loss / accum, window_tokens])
+            seconds = time.perf_counter() - t0
+            loss = loss_sum / ctx.world_size
+            first_loss = loss if first_loss is None else first_loss
+            last = {"step": step, "epoch": epoch, "loss": loss, "first_loss": first_loss, "lr": trainer.lr,
+                    "trained_tokens_per_s": tokens / seconds, "resumed_from": resumed_from}
+            if cfg.peak_tflops > 0:
+                last["mfu"] = 6 * n_params * last["trained_tokens_per_s"] / (cfg.peak_tflops * 1e12 * ctx.world_size)
+            if cfg.eval_steps > 0 and (step % cfg.eval_steps == 0 or step == plan.total_steps):
+                last["eval_loss"] = _evaluate(trainer, ctx)
+            if cfg.save_steps > 0 and (step % cfg.save_steps == 0 or step == plan.total_steps):
+                with tempfile.TemporaryDirectory() as tmp:
+                    trainer.save(tmp, {"step": step, "first_loss": first_loss})
+                    ctx.report(last, tmp)
+            else:
+                ctx.report(last, None)
+            if step == cfg.fail_at_step and resumed_from == 0:
+                raise InjectedFailure(f"fault injected at step {step} (train.fail_at_step)")
+            window_loss, window_tokens, t0 = 0.0, 0.0, time.perf_counter()
+    return last
