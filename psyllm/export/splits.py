@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from psyllm.config.schema import DedupConfig
-from psyllm.ingest.dedup import signature
+from psyllm.ingest.dedup import minhash, signature
 from psyllm.ingest.hygiene import normalized_key
 
 SPLITS = ("train", "validation", "test")
@@ -32,8 +32,6 @@ def groups(dialogues: list[dict], threshold: float) -> dict[str, str]:
     near duplicates (MinHash LSH at `threshold`), transitively."""
     from datasketch import MinHashLSH
 
-    from psyllm.ingest.dedup import _minhash
-
     cfg = DedupConfig(threshold=threshold, shingle_words=3)
     uf, lsh = _UnionFind(), MinHashLSH(threshold=threshold, num_perm=cfg.num_perm, weights=(0.1, 0.9))
     for d in sorted(dialogues, key=lambda d: d["sample_id"]):
@@ -41,7 +39,7 @@ def groups(dialogues: list[dict], threshold: float) -> dict[str, str]:
         uf.union(post, sample)
         if d.get("cluster_id"):
             uf.union(sample, f"sample:{d['cluster_id']}")
-        mh = _minhash(signature(normalized_key(" ".join(r["client"] for r in d["rounds"])), cfg), cfg)
+        mh = minhash(signature(normalized_key(" ".join(r["client"] for r in d["rounds"])), cfg), cfg)
         for other in lsh.query(mh):
             uf.union(sample, other)
         lsh.insert(sample, mh)

@@ -88,7 +88,6 @@ class SafetyGate:
         found = []
         for r in d["rounds"]:
             text = self.resource_markers.sub(" ", f"{r['client']}\n{r['counselor_reply']}\n{r['counselor_reasoning']}")
-            text = text.replace(self.resources.text(), " ")
             found += [f"{kind}: {text[s:e]!r}" for s, e, kind in self.deid.find_spans(text)]
         return found
 

@@ -28,7 +28,8 @@ def signature(key: str, cfg: DedupConfig) -> bytes:
     return mh.hashvalues.astype(np.uint32).tobytes()
 
 
-def _minhash(sig: bytes, cfg: DedupConfig) -> MinHash:
+def minhash(sig: bytes, cfg: DedupConfig) -> MinHash:
+    """Rebuild a MinHash from its stored signature (for LSH queries)."""
     values = np.frombuffer(sig, dtype=np.uint32).astype(np.uint64)
     return MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme="affine32", hashvalues=values)
 
@@ -69,13 +70,13 @@ class DuplicateResolver:
         if self._lsh is not None:
             best, best_sim = None, 0.0
             this = np.frombuffer(sig, dtype=np.uint32)
-            for cand in self._lsh.query(_minhash(sig, self.cfg)):
+            for cand in self._lsh.query(minhash(sig, self.cfg)):
                 sim = float(np.mean(this == np.frombuffer(self._sigs[cand], dtype=np.uint32)))
                 if sim > best_sim or (sim == best_sim and best is not None and cand < best):
                     best, best_sim = cand, sim
             if best is not None and best_sim >= self.cfg.threshold:
                 return Verdict(best, "near", best_sim)
-            self._lsh.insert(post_id, _minhash(sig, self.cfg))
+            self._lsh.insert(post_id, minhash(sig, self.cfg))
             self._sigs[post_id] = sig
         self._by_text.setdefault(text_sha, post_id)
         self._ids[post_id] = text_sha

@@ -6,6 +6,7 @@ import time
 import uuid
 
 from psyllm.io.filesystem import filesystem, join
+from psyllm.io.readers import InputError
 
 MANIFEST = "manifest.json"
 MARKER = ".psyllm-output"  # written first: only a folder carrying it is ever cleared
@@ -37,8 +38,6 @@ def write_manifest(dir_uri: str, manifest: dict, storage=None) -> None:
 
 def require_finished(input_uri: str, output: str, stage: str, storage=None) -> dict:
     """The complete manifest of an upstream stage output that holds `output`, or a clear InputError."""
-    from psyllm.io.readers import InputError
-
     manifest = read_manifest(input_uri, storage)
     if not manifest or not manifest.get("complete") or output not in manifest.get("shards", {}):
         raise InputError(f"{input_uri} is not a finished {stage} output (no complete manifest with {output}/)")

@@ -109,6 +109,7 @@ def _worker_loop(config: dict) -> None:
 
 def run_train(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     """Exported SFT data at `input_uri` -> checkpoints and a consolidated model under `output_uri`."""
+    import ray.data
     from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
     from ray.train.torch import TorchConfig, TorchTrainer
 
@@ -127,7 +128,7 @@ def run_train(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult
             ds = read_shards(join(input_uri, "parquet", split), storage, ["messages"])
             datasets[name] = ds.map_batches(_Pack, fn_constructor_args=(tcfg,), batch_format="pyarrow",
                                             batch_size=1024, num_cpus=cfg.runtime.actor_cpus,
-                                            compute=__import__("ray").data.ActorPoolStrategy(size=1)).materialize()
+                                            compute=ray.data.ActorPoolStrategy(size=1)).materialize()
         rows = datasets["train"].count()
         stats = datasets["train"].sum(["samples", "tokens", "trained"])
         plan = make_plan(tcfg, rows, tcfg.num_workers)
