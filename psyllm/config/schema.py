@@ -24,6 +24,8 @@ class TrackingConfig:
     tracking_uri: str = "sqlite:///mlflow.db"  # relative to the working directory
     experiment: str = "psyllm"
     run_name: Optional[str] = None
+    log_models: bool = True  # log trained models (a copy of the weights) to the run's artifacts
+    registered_model_name: str = "psyllm-counselor"  # registry name for trained models; "" logs without registering
 
 
 @dataclass
@@ -248,6 +250,19 @@ class ExportConfig:
 
 
 @dataclass
+class LoraConfig:
+    """Optional LoRA adapters (peft) instead of full-parameter training; the same loop and engine run both.
+    The export writes the adapter to <output>/adapter and the merged model to <output>/model."""
+
+    enabled: bool = False
+    r: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj",
+                                                                "gate_proj", "up_proj", "down_proj"])
+
+
+@dataclass
 class TrainConfig:
     """Full-parameter SFT, DeepSpeed ZeRO-3 under Ray Train. Defaults follow PsyLLM's recipe (LLaMA-Factory:
     lr 1e-5 cosine, warmup 0.1, 3 epochs, cutoff ~8k); the model and cluster size come from the YAML."""
@@ -278,6 +293,7 @@ class TrainConfig:
     fail_at_step: int = -1  # fault injection: raise once at this step (tests of resume); -1 never
     seed: int = 0
     peak_tflops: float = 0.0  # per-device peak for model-FLOPs utilisation (e.g. 989 for H100/H200 bf16); 0: off
+    lora: LoraConfig = field(default_factory=LoraConfig)
 
 
 @dataclass

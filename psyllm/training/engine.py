@@ -8,6 +8,7 @@ from pathlib import Path
 import torch
 
 from psyllm.config.schema import TrainConfig
+from psyllm.training.lora import add_adapters, merge_and_save
 
 
 def deepspeed_config(cfg: TrainConfig, bf16: bool) -> dict:
@@ -54,6 +55,9 @@ class DeepSpeedTrainer:
         dtype = torch.bfloat16 if bf16 else torch.float32
         model = AutoModelForCausalLM.from_pretrained(cfg.model, dtype=dtype, attn_implementation=cfg.attn_implementation)
         model.config.use_cache = False  # packed rows need it; training never reuses a cache
+        if cfg.lora.enabled:
+            model = add_adapters(model, cfg.lora)
+        self.dtype = dtype
         self.engine, self.optimizer, _, self.scheduler = deepspeed.initialize(
             model=model, model_parameters=[p for p in model.parameters() if p.requires_grad], config=self.ds_config,
             lr_scheduler=lambda opt: torch.optim.lr_scheduler.LambdaLR(
@@ -91,13 +95,16 @@ class DeepSpeedTrainer:
         _, client_state = self.engine.load_checkpoint(directory, tag="state")
         return client_state or {}
 
-    def export(self, out_dir: str, tokenizer, rank: int) -> None:
-        """Gather the full weights (every rank), then rank 0 writes safetensors + config + tokenizer.
+    def export(self, out_dir: str, tokenizer, rank: int, adapter_dir: str | None = None) -> None:
+        """Gather the full weights (every rank), then rank 0 writes safetensors + config + tokenizer
+        (with LoRA: the adapter to `adapter_dir` and the merged model to `out_dir`).
 
-        No model is instantiated here: with ZeRO-3 active, building one would enter zero.Init, a collective
-        the other ranks are not in (it deadlocked)."""
+        Full-parameter export builds no model: with ZeRO-3 active, building one would enter zero.Init, a
+        collective the other ranks are not in (it deadlocked). The LoRA merge needs one, so it first leaves
+        ZeRO-3's HF integration (nothing trains after this point)."""
         from huggingface_hub import save_torch_state_dict
         from transformers import AutoConfig, GenerationConfig
+        from transformers.integrations.deepspeed import unset_hf_deepspeed_config
 
         tmp = Path(out_dir).with_name(Path(out_dir).name + ".gathered")
         self.engine.save_16bit_model(str(tmp), "weights.bin")
@@ -105,14 +112,20 @@ class DeepSpeedTrainer:
             return
         state = torch.load(tmp / "weights.bin", map_location="cpu", weights_only=True)
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        config = AutoConfig.from_pretrained(self.cfg.model)
-        if getattr(config, "tie_word_embeddings", False):
-            state.pop("lm_head.weight", None)  # tied to the embeddings; transformers re-ties on load
-        save_torch_state_dict({k: v.contiguous() for k, v in state.items()}, out_dir, max_shard_size="5GB")
-        config.save_pretrained(out_dir)
-        try:
-            GenerationConfig.from_pretrained(self.cfg.model).save_pretrained(out_dir)
-        except OSError:
-            pass  # the base model has no generation config
+        if self.cfg.lora.enabled:
+            unset_hf_deepspeed_config()
+            self._hf_ds = None
+            merge_and_save(state, self.cfg.model, self.cfg.lora, out_dir, adapter_dir or f"{out_dir}.adapter", self.dtype)
+            tokenizer.save_pretrained(adapter_dir or f"{out_dir}.adapter")
+        else:
+            config = AutoConfig.from_pretrained(self.cfg.model)
+            if getattr(config, "tie_word_embeddings", False):
+                state.pop("lm_head.weight", None)  # tied to the embeddings; transformers re-ties on load
+            save_torch_state_dict({k: v.contiguous() for k, v in state.items()}, out_dir, max_shard_size="5GB")
+            config.save_pretrained(out_dir)
+            try:
+                GenerationConfig.from_pretrained(self.cfg.model).save_pretrained(out_dir)
+            except OSError:
+                pass  # the base model has no generation config
         tokenizer.save_pretrained(out_dir)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -54,14 +54,15 @@ def _evaluate(trainer, ctx: TrainContext) -> float:
     return total / count if count else float("nan")
 
 
-def train(cfg: TrainConfig, ctx: TrainContext, plan: Plan, trainer, n_params: int) -> dict:
-    """Run to `plan.total_steps` optimizer steps, resuming from the context's checkpoint when it has one."""
+def train(cfg: TrainConfig, ctx: TrainContext, plan: Plan, trainer, n_params: int) -> list[dict]:
+    """Run to `plan.total_steps` optimizer steps, resuming from the context's checkpoint when it has one.
+    Returns the per-step history (metrics of every step, resumed steps included)."""
     with ctx.resume_dir() as resume:
         state = trainer.load(resume) if resume else {}
     step, resumed_from = int(state.get("step", 0)), int(state.get("step", 0))
     first_loss = state.get("first_loss")  # carried in checkpoints so a resumed run still knows its start
+    history = [h for h in state.get("history", []) if h["step"] <= step]  # so is the curve so far
     accum = cfg.grad_accum
-    last: dict = {}
     while step < plan.total_steps:
         epoch = step // plan.steps_per_epoch
         skip = (step - epoch * plan.steps_per_epoch) * accum  # micro-batches of this epoch already trained
@@ -86,13 +87,14 @@ def train(cfg: TrainConfig, ctx: TrainContext, plan: Plan, trainer, n_params: in
                 last["mfu"] = 6 * n_params * last["trained_tokens_per_s"] / (cfg.peak_tflops * 1e12 * ctx.world_size)
             if cfg.eval_steps > 0 and (step % cfg.eval_steps == 0 or step == plan.total_steps):
                 last["eval_loss"] = _evaluate(trainer, ctx)
+            history.append(last)
             if cfg.save_steps > 0 and (step % cfg.save_steps == 0 or step == plan.total_steps):
                 with tempfile.TemporaryDirectory() as tmp:
-                    trainer.save(tmp, {"step": step, "first_loss": first_loss})
+                    trainer.save(tmp, {"step": step, "first_loss": first_loss, "history": history})
                     ctx.report(last, tmp)
             else:
                 ctx.report(last, None)
             if step == cfg.fail_at_step and resumed_from == 0:
                 raise InjectedFailure(f"fault injected at step {step} (train.fail_at_step)")
             window_loss, window_tokens, t0 = 0.0, 0.0, time.perf_counter()
-    return last
+    return history

@@ -27,3 +27,25 @@ def test_tracking_off_is_a_no_op(tmp_path, monkeypatch):
         run.log_dataset("/tmp/x", "abc", "x", "input")
         assert run.run_id is None
     assert not (tmp_path / "mlflow.db").exists()
+
+
+def test_relative_sqlite_store_is_made_absolute_for_other_processes(tmp_path, monkeypatch):
+    from psyllm.tracking.runs import absolute_tracking_uri
+
+    monkeypatch.chdir(tmp_path)
+    assert absolute_tracking_uri("sqlite:///mlflow.db") == f"sqlite:///{tmp_path}/mlflow.db"
+    assert absolute_tracking_uri("sqlite:////abs/m.db") == "sqlite:////abs/m.db"
+    assert absolute_tracking_uri("http://mlflow:5000") == "http://mlflow:5000"
+
+
+def test_metrics_logger_writes_steps_into_the_open_run(tracking_uri):
+    from psyllm.tracking.runs import MetricsLogger, active_run_target
+
+    with stage_run(TrackingConfig(tracking_uri=tracking_uri, experiment="curves"), "train") as run:
+        target = active_run_target()
+        assert target == (tracking_uri, run.run_id)
+        logger = MetricsLogger(*target)  # what rank 0 of a training job does
+        for step, loss in [(1, 3.0), (2, 2.0), (3, float("nan"))]:
+            logger.log({"step": step, "loss": loss, "phase": "train"}, step=step)
+    history = MlflowClient(tracking_uri).get_metric_history(run.run_id, "loss")
+    assert [(m.step, m.value) for m in history] == [(1, 3.0), (2, 2.0)]  # NaN and non-numbers skipped
