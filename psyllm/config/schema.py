@@ -297,6 +297,76 @@ class TrainConfig:
 
 
 @dataclass
+class AutoscalingConfig:
+    min_replicas: int = 1
+    max_replicas: int = 2
+    target_ongoing_requests: float = 4.0  # Serve adds replicas when ongoing requests per replica exceed this
+
+
+@dataclass
+class DeploymentConfig:
+    """One served model (the counselor or the judge): its engine, placement and load limits."""
+
+    name: str = "psyllm-counselor"  # the `model` clients ask for
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    autoscaling: AutoscalingConfig = field(default_factory=AutoscalingConfig)
+    max_ongoing_requests: int = 16  # per replica
+    max_queued_requests: int = 64  # beyond this the gateway answers 503 with Retry-After
+    max_batch_size: int = 8  # concurrent requests joined into one engine call
+    batch_wait_timeout_s: float = 0.02
+
+
+def _judge_deployment() -> DeploymentConfig:
+    return DeploymentConfig(name="psyllm-judge")
+
+
+@dataclass
+class ServeConfig:
+    """The Serve application: an OpenAI-compatible gateway in front of the counselor and the judge."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_key_env: str = "PSYLLM_SERVE_API_KEY"  # bearer key(s), comma-separated; the server refuses to start without
+    counselor: DeploymentConfig = field(default_factory=DeploymentConfig)
+    judge: DeploymentConfig = field(default_factory=_judge_deployment)
+    judge_enabled: bool = True
+    gateway_replicas: int = 1
+    max_body_bytes: int = 65536
+    max_messages: int = 64
+    max_message_chars: int = 8000
+    max_tokens_cap: int = 2048  # a request asking for more is refused (400), not clipped
+    default_max_tokens: int = 512
+    crisis_mode: str = "append"  # append: resources after the model's reply; replace: resources instead of it
+    route_at: str = "moderate"  # triage level of the latest user message that triggers the crisis layer
+    locale: str = "en-US"
+    show_reasoning: bool = False  # end users never see the reasoning unless a request sets include_reasoning
+    system_prompt: bool = True  # add the counselor system prompt when the client sends no system message
+    retry_after_s: int = 1
+
+
+@dataclass
+class EvaluateConfig:
+    """The benchmark: every prefix of every case answered by the model under test, scored by the judge."""
+
+    cases: str = ""  # JSONL of cases; "" = the sample benchmark shipped with psyllm
+    cases_format: str = "psyllm"  # psyllm | cpsycoune
+    split: str = "test"  # dev | test | all
+    rubric: str = "cpsycoune"  # cpsycoune (comprehensiveness, professionalism, authenticity, safety) | psyllm
+    model: EngineConfig = field(default_factory=lambda: EngineConfig(kind="openai", model="psyllm-counselor",
+                                                                     base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
+    judge: EngineConfig = field(default_factory=lambda: EngineConfig(kind="openai", model="psyllm-judge",
+                                                                     base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
+    sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
+    judge_sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
+    judge_repeats: int = 2  # each answer judged this many times: scores are averaged, agreement is reported
+    prompt_version: str = "v1"
+    safety_suite: bool = True
+    locale: str = "en-US"
+    bootstrap: int = 2000
+    seed: int = 0
+
+
+@dataclass
 class PsyllmConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
@@ -307,3 +377,5 @@ class PsyllmConfig:
     filter: FilterConfig = field(default_factory=FilterConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)

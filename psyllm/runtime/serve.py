@@ -1,0 +1,139 @@
+"""Ray Serve: one engine deployment per served model (counselor, judge) and the gateway as a FastAPI ingress.
+
+`build_application(cfg)` is the only entry: `psyllm serve` runs it locally, `app_builder` is the import path for
+`serve deploy` / a KubeRay RayService (see conf/serve/)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from psyllm.config import load_config
+from psyllm.config.schema import DeploymentConfig, EngineConfig, PsyllmConfig
+from psyllm.engines import build_generator
+from psyllm.engines.base import ChatRequest, ChatResponse
+from psyllm.serving.gateway import Overloaded, api_keys, build_app
+
+log = logging.getLogger(__name__)
+
+
+class EngineServer:
+    """One replica of a served model. Concurrent requests are joined into engine calls (`serve.batch`)."""
+
+    def __init__(self, engine: EngineConfig, max_batch_size: int, batch_wait_timeout_s: float):
+        self.generator = build_generator(engine)
+        self.chat.set_max_batch_size(max_batch_size)
+        self.chat.set_batch_wait_timeout_s(batch_wait_timeout_s)
+
+    def _generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:
+        # Engines without per-request sampling (transformers) take one setting per call: group by it.
+        groups: dict[tuple, list[int]] = {}
+        for i, r in enumerate(requests):
+            s = r.sampling
+            groups.setdefault((s.temperature, s.top_p, s.max_tokens, s.seed, tuple(s.stop)), []).append(i)
+        out: list[ChatResponse | None] = [None] * len(requests)
+        for idx in groups.values():
+            for i, response in zip(idx, self.generator.generate([requests[i] for i in idx])):
+                out[i] = response
+        return out
+
+    async def chat(self, requests: list[ChatRequest]) -> list[ChatResponse]:
+        return await asyncio.to_thread(self._generate, requests)
+
+
+class HandleBackend:
+    """A gateway backend over a Serve handle: overload and lost replicas become `Overloaded` (503 + retry)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        from ray.exceptions import ActorUnavailableError, RayActorError
+        from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
+
+        try:
+            return await self.handle.chat.remote(request)
+        except BackPressureError as exc:
+            raise Overloaded("queue full") from exc
+        except (RayActorError, ActorUnavailableError, DeploymentUnavailableError) as exc:
+            raise Overloaded(f"replica unavailable: {type(exc).__name__}") from exc
+        except Exception as exc:  # the engine raised: an error answer (the gateway still applies the crisis layer)
+            log.exception("engine call failed")
+            return ChatResponse(request.request_id, error=f"{type(exc).__name__}: {exc}")
+
+
+# The gateway's state lives in this module, reached only through top-level functions: cloudpickle ships those by
+# reference, so the app's routes and the replica's constructor meet in the replica process (closures over a
+# local dict were pickled by value, and the routes saw a copy that never got the keys).
+_GATEWAY: dict = {"backends": {}, "keys": []}
+
+
+def _backends() -> dict:
+    return _GATEWAY["backends"]
+
+
+def _keys() -> list[str]:
+    return _GATEWAY["keys"]
+
+
+def _register(scfg, counselor, judge) -> None:
+    _GATEWAY["keys"] = api_keys(scfg)  # read on the replica's node, never shipped in the app config
+    _GATEWAY["backends"] = {scfg.counselor.name: HandleBackend(counselor)}
+    if judge is not None:
+        _GATEWAY["backends"][scfg.judge.name] = HandleBackend(judge)
+
+
+def _engine_deployment(d: DeploymentConfig):
+    from ray import serve
+
+    batched = type("EngineServer", (EngineServer,), {
+        "chat": serve.batch(max_batch_size=d.max_batch_size, batch_wait_timeout_s=d.batch_wait_timeout_s)(EngineServer.chat)})
+    auto = d.autoscaling
+    return serve.deployment(batched).options(
+        name=d.name, max_ongoing_requests=d.max_ongoing_requests, max_queued_requests=d.max_queued_requests,
+        autoscaling_config={"min_replicas": auto.min_replicas, "max_replicas": auto.max_replicas,
+                            "target_ongoing_requests": auto.target_ongoing_requests},
+        ray_actor_options={"num_cpus": d.engine.num_cpus, "num_gpus": d.engine.num_gpus},
+        health_check_period_s=2, graceful_shutdown_timeout_s=5,
+    ).bind(d.engine, d.max_batch_size, d.batch_wait_timeout_s)
+
+
+def build_application(cfg: PsyllmConfig):
+    """The Serve application: gateway (ingress) -> counselor [+ judge]."""
+    from ray import serve
+
+    scfg = cfg.serve
+    api_keys(scfg)  # fail here, before any model loads, when no key is set
+    app = build_app(scfg, _backends, _keys)
+
+    @serve.deployment(name="gateway", num_replicas=scfg.gateway_replicas, max_ongoing_requests=2000,
+                      ray_actor_options={"num_cpus": 0.1})
+    @serve.ingress(app)
+    class Gateway:
+        def __init__(self, counselor, judge=None):
+            _register(scfg, counselor, judge)
+
+    judge = _engine_deployment(scfg.judge) if scfg.judge_enabled else None
+    return Gateway.bind(_engine_deployment(scfg.counselor), judge)
+
+
+def app_builder(args: dict):
+    """`serve deploy` import path: args {config: YAML path, overrides: [key=value, ...]}."""
+    return build_application(load_config(args.get("config"), list(args.get("overrides", []))))
+
+
+def start(cfg: PsyllmConfig, name: str = "psyllm", timeout_s: float = 600) -> str:
+    """Run the application on this Ray (started or joined by the caller); returns the base URL once healthy."""
+    from ray import serve
+
+    serve.start(http_options={"host": cfg.serve.host, "port": cfg.serve.port})
+    serve.run(build_application(cfg), name=name, route_prefix="/", blocking=False)
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        status = serve.status().applications.get(name)
+        if status and status.status == "RUNNING":
+            return f"http://{cfg.serve.host}:{cfg.serve.port}"
+        if status and status.status == "DEPLOY_FAILED":
+            raise RuntimeError(f"serve application failed: {status.message}")
+        time.sleep(1)
+    raise TimeoutError(f"serve application not running after {timeout_s} s")

@@ -1,0 +1,107 @@
+"""The Serve application on 127.0.0.1 with tiny models: auth, limits, the crisis layer, overload without lost
+or hung requests, and a killed replica that retrying clients ride out."""
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from psyllm.config import load_config
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
+KEY = "test-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@pytest.fixture(scope="module")
+def served(ray_local, tiny_model):
+    from ray import serve
+
+    from psyllm.runtime.serve import start
+
+    cfg = load_config(str(REPO / "conf/serve/tiny_cpu.yaml"),
+                      [f"serve.counselor.engine.model={tiny_model}", f"serve.judge.engine.model={tiny_model}"])
+    url = start(cfg, timeout_s=300)
+    yield url, cfg
+    serve.shutdown()
+
+
+def ask(text, **extra):
+    return {"model": "psyllm-counselor", "messages": [{"role": "user", "content": text}], "max_tokens": 8, **extra}
+
+
+def test_auth_limits_and_crisis(served):
+    url, _ = served
+    with httpx.Client(base_url=url, timeout=120) as c:
+        assert c.get("/v1/models").status_code == 401
+        assert c.post("/v1/chat/completions", json=ask("hi")).status_code == 401
+        assert c.post("/v1/chat/completions", json=ask("hi"), headers={"Authorization": "Bearer nope"}).status_code == 401
+        models = c.get("/v1/models", headers=AUTH)
+        assert models.status_code == 200, models.text
+        assert [m["id"] for m in models.json()["data"]] == ["psyllm-counselor", "psyllm-judge"]
+        r = c.post("/v1/chat/completions", json=ask("hi", max_tokens=10_000), headers=AUTH)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_value"
+        r = c.post("/v1/chat/completions", json=ask("x" * 70_000), headers=AUTH)
+        assert r.status_code == 413
+        r = c.post("/v1/chat/completions", json=ask("I feel tense before meetings at work."), headers=AUTH)
+        assert r.status_code == 200 and r.json()["choices"][0]["message"]["content"] is not None
+        r = c.post("/v1/chat/completions", json=ask("I have pills saved and I am going to kill myself tonight."),
+                   headers=AUTH).json()
+        assert "988" in r["choices"][0]["message"]["content"] and r["psyllm"]["crisis_resources"]
+        # The judge answers schema-valid JSON (vLLM structured outputs through the gateway).
+        schema = {"type": "object", "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 3}},
+                  "required": ["score"], "additionalProperties": False}
+        r = c.post("/v1/chat/completions", headers=AUTH, json={
+            "model": "psyllm-judge", "messages": [{"role": "user", "content": "Score it."}], "max_tokens": 32,
+            "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": schema}}}).json()
+        import json
+
+        assert 0 <= json.loads(r["choices"][0]["message"]["content"])["score"] <= 3
+
+
+async def _burst(url: str, n: int, retry: bool) -> list[int]:
+    """n concurrent requests; with `retry`, a client retries 503/5xx/connection errors honouring Retry-After."""
+    async def one(client, i):
+        for attempt in range(60):
+            try:
+                r = await client.post("/v1/chat/completions", json=ask(f"request {i}: I feel low."), headers=AUTH)
+            except httpx.TransportError:
+                status = -1
+            else:
+                status = r.status_code
+            if not retry or status == 200:
+                return status
+            await asyncio.sleep(float(r.headers.get("retry-after", 1)) if status > 0 else 1)
+        return status
+
+    async with httpx.AsyncClient(base_url=url, timeout=180, limits=httpx.Limits(max_connections=250)) as client:
+        return await asyncio.gather(*(one(client, i) for i in range(n)))
+
+
+def test_overload_answers_every_request_or_refuses_it(served):
+    url, cfg = served
+    started = time.time()
+    statuses = asyncio.run(_burst(url, 200, retry=False))
+    assert set(statuses) <= {200, 503}, sorted(set(statuses))  # nothing lost, no 500s, no hangs (timeout 180 s)
+    assert statuses.count(200) >= cfg.serve.counselor.max_ongoing_requests and statuses.count(503) > 0
+    assert time.time() - started < 180
+
+
+def test_killed_replica_is_ridden_out_by_retrying_clients(served):
+    import ray
+
+    url, _ = served
+
+    async def load_and_kill():
+        task = asyncio.create_task(_burst(url, 30, retry=True))
+        await asyncio.sleep(2)
+        victims = [a for a in ray.util.list_named_actors(all_namespaces=True)
+                   if a["namespace"] == "serve" and "REPLICA" in a["name"] and "psyllm-counselor" in a["name"]]
+        assert victims, "no counselor replica found"
+        ray.kill(ray.get_actor(victims[0]["name"], namespace="serve"), no_restart=True)
+        return await task
+
+    statuses = asyncio.run(load_and_kill())
+    assert statuses == [200] * 30

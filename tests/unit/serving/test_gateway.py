@@ -1,0 +1,115 @@
+"""The gateway without Ray: auth, limits, routing, the crisis layer and overload, over in-process backends."""
+import pytest
+from fastapi.testclient import TestClient
+
+from psyllm.clinical.crisis import resources_for
+from psyllm.config.schema import ServeConfig
+from psyllm.engines.base import ChatResponse
+from psyllm.serving.gateway import Overloaded, build_app
+
+KEY = "test-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+class EchoBackend:
+    """Answers with reasoning and a fixed reply; remembers what it was sent."""
+
+    def __init__(self, reply="Thank you for telling me. What feels hardest right now?"):
+        self.reply, self.seen = reply, []
+
+    async def chat(self, request):
+        self.seen.append(request)
+        return ChatResponse(request.request_id, text=self.reply, reasoning="CBT: explore the worry.",
+                            prompt_tokens=10, completion_tokens=7, finish_reason="stop")
+
+
+class FullBackend:
+    async def chat(self, request):
+        raise Overloaded("queue full")
+
+
+def client(cfg=None, counselor=None, judge=None):
+    cfg = cfg or ServeConfig(max_tokens_cap=256, max_messages=4, max_message_chars=200, max_body_bytes=2000)
+    backends = {cfg.counselor.name: counselor or EchoBackend(), cfg.judge.name: judge or EchoBackend('{"pass": true}')}
+    return TestClient(build_app(cfg, lambda: backends, lambda: [KEY, "other"])), backends
+
+
+def ask(text, **extra):
+    return {"model": "psyllm-counselor", "messages": [{"role": "user", "content": text}], **extra}
+
+
+def test_every_route_needs_a_key():
+    c, _ = client()
+    for method, path in (("get", "/health"), ("get", "/v1/models"), ("post", "/v1/chat/completions")):
+        r = getattr(c, method)(path, headers={"Authorization": "Bearer wrong"})
+        assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key"
+        assert getattr(c, method)(path).status_code == 401
+    assert c.get("/v1/models", headers=AUTH).json()["data"][1]["id"] == "psyllm-judge"
+
+
+@pytest.mark.parametrize("body, status, code", [
+    (ask("hi", max_tokens=257), 400, "invalid_value"),
+    (ask("hi", n=2), 400, "invalid_value"),
+    (ask("x" * 201), 400, "message_too_long"),
+    ({"messages": [{"role": "user", "content": "a"}] * 5}, 400, "too_many_messages"),
+    ({"messages": [{"role": "robot", "content": "a"}]}, 400, "invalid_messages"),
+    (ask("hi", model="gpt-9"), 404, "model_not_found"),
+])
+def test_limits_answer_4xx_with_a_json_error(body, status, code):
+    c, backends = client()
+    r = c.post("/v1/chat/completions", json=body, headers=AUTH)
+    assert (r.status_code, r.json()["error"]["code"]) == (status, code)
+    assert not backends["psyllm-counselor"].seen  # nothing reached the model
+
+
+def test_oversized_and_malformed_bodies():
+    c, _ = client()
+    assert c.post("/v1/chat/completions", content=b"{" + b" " * 3000, headers=AUTH).status_code == 413
+    assert c.post("/v1/chat/completions", content=b"not json", headers=AUTH).json()["error"]["code"] == "invalid_json"
+
+
+def test_answer_hides_reasoning_unless_asked_and_adds_the_system_prompt():
+    c, backends = client()
+    r = c.post("/v1/chat/completions", json=ask("I get tense before meetings."), headers=AUTH).json()
+    message = r["choices"][0]["message"]
+    assert message == {"role": "assistant", "content": "Thank you for telling me. What feels hardest right now?"}
+    assert r["usage"]["total_tokens"] == 17 and r["psyllm"] == {"risk_level": "none", "crisis_resources": False}
+    assert backends["psyllm-counselor"].seen[0].messages[0]["role"] == "system"
+    r = c.post("/v1/chat/completions", json=ask("hello", include_reasoning=True), headers=AUTH).json()
+    assert r["choices"][0]["message"]["reasoning_content"] == "CBT: explore the worry."
+
+
+@pytest.mark.parametrize("mode", ["append", "replace"])
+def test_crisis_message_always_carries_resources(mode):
+    cfg = ServeConfig(crisis_mode=mode)
+    c, _ = client(cfg)
+    text = "I have the pills saved up and I want to kill myself tonight."
+    r = c.post("/v1/chat/completions", json=ask(text), headers=AUTH).json()
+    content = r["choices"][0]["message"]["content"]
+    assert resources_for("en-US").text() in content and r["psyllm"]["crisis_resources"] is True
+    assert ("What feels hardest" in content) == (mode == "append")
+    assert "safe" in content.lower() or mode == "append"
+
+
+def test_crisis_resources_survive_a_failed_generation():
+    class Broken:
+        async def chat(self, request):
+            return ChatResponse(request.request_id, error="engine crashed")
+
+    c, _ = client(counselor=Broken())
+    r = c.post("/v1/chat/completions", json=ask("I want to end my life, I can't go on"), headers=AUTH)
+    assert r.status_code == 200 and "988" in r.json()["choices"][0]["message"]["content"]
+    r = c.post("/v1/chat/completions", json=ask("work is busy"), headers=AUTH)
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+
+
+def test_judge_answers_pass_through_without_the_crisis_layer():
+    c, _ = client()
+    r = c.post("/v1/chat/completions", json=ask("I want to kill myself", model="psyllm-judge"), headers=AUTH).json()
+    assert r["choices"][0]["message"]["content"] == '{"pass": true}' and "psyllm" not in r
+
+
+def test_overload_is_503_with_retry_after():
+    c, _ = client(counselor=FullBackend())
+    r = c.post("/v1/chat/completions", json=ask("hello"), headers=AUTH)
+    assert r.status_code == 503 and r.headers["retry-after"] == "1" and r.json()["error"]["code"] == "overloaded"
