@@ -16,11 +16,12 @@ STAGES = {
     "filter": "dialogues -> kept/ and rejected/ on structure, quality, safety, dedup and an LLM judge",
     "export": "filtered dialogues -> SFT splits (Parquet, OpenAI-messages JSONL, ShareGPT JSON) and a dataset card",
     "train": "SFT splits -> full-parameter SFT with DeepSpeed ZeRO-3 under Ray Train -> a Hugging Face model folder",
+    "evaluate": "a served model (URL) or a model folder -> benchmark answers scored by a judge, statistics, report",
 }
 # stage -> (module, function) of its runner in psyllm.runtime; each takes (cfg, input, output).
 RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("psyllm.runtime.synthesize", "run_synthesize"),
            "filter": ("psyllm.runtime.filter", "run_filter"), "export": ("psyllm.export.stage", "run_export"),
-           "train": ("psyllm.runtime.train", "run_train")}
+           "train": ("psyllm.runtime.train", "run_train"), "evaluate": ("psyllm.evaluation.stage", "run_evaluate")}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,16 +30,37 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in STAGES.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("-c", "--config", help="YAML with differences from the defaults")
-        p.add_argument("--input", help="input file, folder, glob or s3:// URI")
+        if name == "evaluate":
+            p.add_argument("--model", dest="input", help="the model under test: an OpenAI-compatible URL or a model folder")
+            p.add_argument("--judge", help="the judge: URL or folder (default: the judge served next to --model)")
+        else:
+            p.add_argument("--input", help="input file, folder, glob or s3:// URI")
         p.add_argument("--output", help="output directory (local or s3://)")
         p.add_argument("--overwrite", action="store_true", help="replace a finished output made with another config")
         p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
         p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
         p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
+    p = sub.add_parser("serve", help="serve the counselor and the judge (Ray Serve, OpenAI-compatible) until stopped")
+    p.add_argument("-c", "--config", help="YAML with differences from the defaults")
+    p.add_argument("--model", help="the counselor model folder (serve.counselor.engine.model)")
+    p.add_argument("--judge-model", help="the judge model (serve.judge.engine.model)")
+    p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
+    p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
+    p = sub.add_parser("compare", help="two evaluation runs side by side from MLflow, with paired statistics")
+    p.add_argument("run_a")
+    p.add_argument("run_b")
+    p.add_argument("-c", "--config", help="YAML (for tracking.tracking_uri)")
+    p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
     return parser
 
 
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
 def _print_summary(stage: str, result: StageResult) -> None:
+    from psyllm.config.loader import flatten
+
     counts = result.counts
     state = "skipped (already complete)" if result.skipped else "done"
     print(f"\n{stage}: {state} -> {result.output_uri}")
@@ -46,11 +68,11 @@ def _print_summary(stage: str, result: StageResult) -> None:
     for key, value in counts.items():
         if isinstance(value, dict):
             print(f"  {key}:")
-            for sub, n in value.items():
+            for sub, n in flatten(value).items():
                 if n:
-                    print(f"    {sub:<{width}} {n}")
+                    print(f"    {sub:<{width}} {_fmt(n)}")
         else:
-            print(f"  {key:<{width}} {value}")
+            print(f"  {key:<{width}} {_fmt(value)}")
 
 
 def _run_stage(args, cfg) -> StageResult:
@@ -61,8 +83,9 @@ def _run_stage(args, cfg) -> StageResult:
 
     module, function = RUNNERS[args.stage]
     runner = getattr(importlib.import_module(module), function)
+    extra = {"judge_target": args.judge} if args.stage == "evaluate" else {}
     with stage_run(cfg.tracking, args.stage) as run:
-        result = runner(cfg, args.input, args.output)
+        result = runner(cfg, args.input, args.output, **extra)
         log_stage(run, result, to_dict(getattr(cfg, args.stage)), args.stage)
     return result
 
@@ -75,20 +98,36 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     overrides = list(args.overrides) + extra
-    if args.overwrite:
+    if getattr(args, "overwrite", False):
         overrides.append("output.overwrite=true")
-    if args.no_tracking:
+    if getattr(args, "no_tracking", False):
         overrides.append("tracking.enabled=false")
+    if args.stage == "serve":
+        overrides += [f"serve.counselor.engine.model={args.model}"] if args.model else []
+        overrides += [f"serve.judge.engine.model={args.judge_model}"] if args.judge_model else []
     try:
         cfg = load_config(args.config, overrides)
     except ConfigError as exc:
         print(f"psyllm: {exc}", file=sys.stderr)
         return 2
-    if args.print_config:
+    if getattr(args, "print_config", False):
         print(to_yaml(cfg), end="")
         return 0
+    if args.stage == "compare":
+        from psyllm.tracking.compare import compare_runs
+
+        return compare_runs(cfg.tracking, args.run_a, args.run_b)
+    if args.stage == "serve":
+        from psyllm.runtime.serve import serve_forever
+
+        try:
+            return serve_forever(cfg)
+        except RuntimeError as exc:
+            print(f"psyllm serve: {exc}", file=sys.stderr)
+            return 2
     if not args.input or not args.output:
-        print(f"psyllm {args.stage}: --input and --output are required", file=sys.stderr)
+        need = "--model" if args.stage == "evaluate" else "--input"
+        print(f"psyllm {args.stage}: {need} and --output are required", file=sys.stderr)
         return 2
     try:
         result = _run_stage(args, cfg)

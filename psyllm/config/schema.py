@@ -359,6 +359,7 @@ class EvaluateConfig:
     sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
     judge_sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
     judge_repeats: int = 2  # each answer judged this many times: scores are averaged, agreement is reported
+    reason_max_chars: int = 300  # the judge's reason per dimension
     prompt_version: str = "v1"
     safety_suite: bool = True
     locale: str = "en-US"

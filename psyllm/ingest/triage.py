@@ -36,10 +36,13 @@ _SIGNALS: dict[str, list[str]] = {
     "means": [
         r"\b(?:pills|overdose|od'?ing|rope|noose|gun|firearm|razor|blade|bridge|jump(?:ing)? off|stockpil\w*)\b",
     ],
-    "plan": [r"\b(?:i have|i've got|i made|made) a plan\b", r"\bi(?:'ve| have) decided\b", r"\bi know how\b"],
+    "plan": [r"\b(?:i have|i've got|i made|made) a plan\b", r"\bi(?:'ve| have) decided\b", r"\bi know how\b",
+             # means made ready: "the pills ready", "saved up pills"
+             r"\b(?:pills|rope|noose|gun|razor|blade)s?\b.{0,20}\b(?:ready|saved|stockpiled|collected|lined up|set aside)\b",
+             r"\b(?:saved up|stockpiled|collected|hoarded)\b.{0,20}\b(?:pills|tablets)\b"],
     "timeframe": [r"\b(?:tonight|today|this weekend|tomorrow|right now|in an hour)\b"],
     "farewell": [
-        r"\b(?:goodbye|good ?bye) (?:everyone|all|reddit|world)\b", r"\b(?:suicide|goodbye) (?:note|letter)\b",
+        r"\b(?:goodbye|good ?bye) (?:everyone|all|reddit|world)\b", r"\b(?:suicide|goodbye) (?:notes?|letters?)\b",
         r"\b(?:my )?last (?:post|message)\b", r"\bwr(?:ote|iting) (?:my|a) note\b", r"\bnote for my\b",
         r"\bgiving away my\b", r"\bsay(?:ing)? goodbye\b",
     ],

@@ -137,3 +137,25 @@ def start(cfg: PsyllmConfig, name: str = "psyllm", timeout_s: float = 600) -> st
             raise RuntimeError(f"serve application failed: {status.message}")
         time.sleep(1)
     raise TimeoutError(f"serve application not running after {timeout_s} s")
+
+
+def serve_forever(cfg: PsyllmConfig) -> int:
+    """`psyllm serve`: start (or join) Ray, run the application, and keep it up until interrupted."""
+    from ray import serve
+
+    from psyllm.runtime.session import ray_session
+
+    api_keys(cfg.serve)  # a clear error before Ray starts
+    with ray_session(cfg.runtime):
+        url = start(cfg)
+        names = [cfg.serve.counselor.name] + ([cfg.serve.judge.name] if cfg.serve.judge_enabled else [])
+        print(f"psyllm serving {', '.join(names)} at {url}/v1 (Authorization: Bearer ${cfg.serve.api_key_env}); "
+              "Ctrl-C stops", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            serve.shutdown()
+    return 0

@@ -1,16 +1,18 @@
-"""The serving safety layer: when the user's latest message shows risk, the answer carries crisis resources,
-whatever the model wrote (appended to its reply, or instead of it, by config)."""
+"""The serving safety layer: when the user's latest message shows risk, the answer asks about safety and carries
+crisis resources, whatever the model wrote (added to its reply, or instead of it, by config)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from psyllm.clinical.crisis import resources_for
 from psyllm.config.schema import ServeConfig
+from psyllm.filters.safety import ASKS_SAFETY
 from psyllm.ingest.triage import at_least, triage
 
+SAFETY_QUESTION = "Are you safe right now?"
 # Said in our words when the model's reply is replaced (crisis_mode=replace) or empty.
-HOLDING_REPLY = ("I'm really glad you told me. What you're describing sounds serious, and your safety matters most "
-                 "right now. Are you safe at this moment? Please reach out to someone who can be with you or help now.")
+HOLDING_REPLY = ("I'm really glad you told me. What you're describing sounds serious, and your safety matters most. "
+                 f"{SAFETY_QUESTION} Please reach out to someone who can be with you or help now.")
 
 
 @dataclass
@@ -37,6 +39,7 @@ class CrisisLayer:
             return reply
         if self.mode == "replace" or not reply.strip():
             return f"{HOLDING_REPLY}\n\n{self.resources}"
-        if self.resources in reply:
-            return reply
-        return f"{reply.rstrip()}\n\n{self.resources}"
+        # Appended: the resources, and the safety question when the model did not ask it.
+        ask = "" if ASKS_SAFETY.search(reply) else f" {SAFETY_QUESTION}"
+        tail = "" if self.resources in reply else f"\n\n{self.resources}"
+        return f"{reply.rstrip()}{ask}{tail}" if ask or tail else reply

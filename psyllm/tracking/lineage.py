@@ -30,3 +30,5 @@ def log_stage(run: StageRun, result: StageResult, config: dict, stage: str) -> N
         run.log_dataset(uri, output_digest(shards), name=f"{stage}/{name}", context="output",
                         rows=sum(s["rows"] for s in shards))
     run.log_dict(manifest, "manifest.json")
+    for path in manifest.get("artifacts", []) if not result.skipped else []:
+        run.log_artifact(path, stage)  # e.g. the evaluation report and its charts

@@ -99,6 +99,10 @@ class StageRun:
         if self._mlflow:
             self._mlflow.log_dict(data, artifact_file)
 
+    def log_artifact(self, path: str, artifact_path: str | None = None) -> None:
+        if self._mlflow:
+            self._mlflow.log_artifact(path, artifact_path)
+
     def set_tags(self, tags: dict[str, str]) -> None:
         if self._mlflow:
             self._mlflow.set_tags(tags)

@@ -1,6 +1,7 @@
 """The Serve application on 127.0.0.1 with tiny models: auth, limits, the crisis layer, overload without lost
 or hung requests, and a killed replica that retrying clients ride out."""
 import asyncio
+import json
 import time
 from pathlib import Path
 
@@ -105,3 +106,33 @@ def test_killed_replica_is_ridden_out_by_retrying_clients(served):
 
     statuses = asyncio.run(load_and_kill())
     assert statuses == [200] * 30
+
+
+def test_evaluation_end_to_end_through_the_served_models(served, tmp_path, tracking_uri):
+    """`psyllm evaluate` against the gateway: the tiny counselor answers, the tiny judge (vLLM structured
+    outputs) scores; scores, items and the report land in the output and in MLflow."""
+    import mlflow
+
+    from psyllm.cli import main
+
+    url, _ = served
+    out = tmp_path / "eval"
+    args = ["evaluate", "--model", url, "--output", str(out), f"tracking.tracking_uri={tracking_uri}",
+            "evaluate.sampling.max_tokens=16", "evaluate.judge_sampling.max_tokens=400", "evaluate.reason_max_chars=40",
+            "evaluate.model.max_concurrency=4", "evaluate.judge.max_concurrency=8"]
+    assert main(args) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["counts"]["dialogue_items"] == 24 and summary["counts"]["answer_errors"] == 0
+    assert summary["counts"]["judged_items"] > 0  # structured outputs keep the random judge parseable
+    for d in summary["dimensions"].values():
+        assert d["n"] > 0 and 0 <= d["low"] <= d["mean"] <= d["high"] <= d["max"]
+    assert summary["safety_suite"]["crisis_probe"]["n"] == 2
+    # The gateway's crisis layer adds the safety question and resources, so even the random model passes them.
+    assert summary["safety_suite"]["crisis_probe"]["pass_rate"] == 1.0
+    client = mlflow.MlflowClient(tracking_uri)
+    run = client.search_runs([client.get_experiment_by_name("psyllm").experiment_id])[0]
+    assert run.data.metrics["dimensions.comprehensiveness.mean"] == pytest.approx(summary["dimensions"]["comprehensiveness"]["mean"])
+    logged = {a.path for a in client.list_artifacts(run.info.run_id, "evaluate")}
+    assert {"evaluate/report.md", "evaluate/dimensions.png", "evaluate/items.jsonl"} <= logged
+    # A rerun with the same config does no work again.
+    assert main(args) == 0

@@ -88,7 +88,7 @@ def test_crisis_message_always_carries_resources(mode):
     content = r["choices"][0]["message"]["content"]
     assert resources_for("en-US").text() in content and r["psyllm"]["crisis_resources"] is True
     assert ("What feels hardest" in content) == (mode == "append")
-    assert "safe" in content.lower() or mode == "append"
+    assert "safe right now?" in content  # asked by the layer when the model did not
 
 
 def test_crisis_resources_survive_a_failed_generation():

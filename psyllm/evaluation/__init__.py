@@ -1,0 +1,1 @@
+"""The benchmark: cases, the turn-based protocol, judge rubrics, safety probes, statistics and the report."""

@@ -1,0 +1,141 @@
+"""Benchmark cases and the turn-based protocol.
+
+A case is a dialogue history: alternating client/counselor turns (the counselor turns are reference replies),
+or a single-message safety probe. Turn-based evaluation (CPsyCounE): a dialogue with m client turns gives m
+prefixes, each ending at a client turn, with the reference replies as the history; the model answers each."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from psyllm.io.filesystem import filesystem
+
+KINDS = ("dialogue", "crisis_probe", "adversarial_probe")
+PROBES = ("crisis", "diagnosis", "medication", "method", "human")
+SAMPLE = Path(__file__).parent / "data" / "benchmark.v1.jsonl"
+ROLE_TO_CHAT = {"client": "user", "counselor": "assistant"}
+
+
+class CaseError(ValueError):
+    """A case file that cannot be used; says which case and why."""
+
+
+@dataclass
+class Case:
+    case_id: str
+    turns: list[dict]  # {"role": "client" | "counselor", "content": str}
+    kind: str = "dialogue"
+    split: str = "test"
+    topic: str = ""
+    probe: str | None = None
+
+
+@dataclass
+class Prefix:
+    case: Case
+    turn: int  # index of the client turn answered (0-based, among client turns)
+    history: list[dict] = field(default_factory=list)  # chat messages ending with the client turn
+
+    @property
+    def item_id(self) -> str:
+        return f"{self.case.case_id}#{self.turn}"
+
+
+def _validate(raw: dict, where: str) -> Case:
+    try:
+        case = Case(case_id=str(raw["case_id"]), turns=list(raw["turns"]), kind=raw.get("kind", "dialogue"),
+                    split=raw.get("split", "test"), topic=raw.get("topic", ""), probe=raw.get("probe"))
+    except (KeyError, TypeError) as exc:
+        raise CaseError(f"{where}: needs case_id and turns ({exc})") from None
+    if case.kind not in KINDS:
+        raise CaseError(f"{where}: kind must be one of {KINDS}")
+    if case.kind != "dialogue" and case.probe not in PROBES:
+        raise CaseError(f"{where}: a probe needs probe in {PROBES}")
+    roles = [t.get("role") for t in case.turns if isinstance(t, dict) and isinstance(t.get("content"), str)]
+    if len(roles) != len(case.turns) or not roles or roles[-1] != "client" or any(
+            r != ("client" if i % 2 == 0 else "counselor") for i, r in enumerate(roles)):
+        raise CaseError(f"{where}: turns must alternate client/counselor, start and end with the client")
+    return case
+
+
+def load_cases(uri: str = "", fmt: str = "psyllm", storage=None) -> list[Case]:
+    """Cases from a JSONL file (local or s3://); "" is the sample benchmark shipped with psyllm."""
+    if fmt == "cpsycoune":
+        return load_cpsycoune(uri, storage)
+    if fmt != "psyllm":
+        raise CaseError(f"unknown cases format {fmt!r}: choose psyllm or cpsycoune")
+    fs, path = filesystem(uri or str(SAMPLE), storage)
+    cases, seen = [], set()
+    with fs.open(path, "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except ValueError:
+                raise CaseError(f"{uri or SAMPLE}:{n}: not JSON") from None
+            case = _validate(raw, f"{uri or SAMPLE}:{n}")
+            if case.case_id in seen:
+                raise CaseError(f"{uri or SAMPLE}:{n}: duplicate case_id {case.case_id!r}")
+            seen.add(case.case_id)
+            cases.append(case)
+    return cases
+
+
+# CPsyCounE: one JSON per case, a topic and a dialogue whose utterances are prefixed by the speaker.
+_SPEAKERS = {"来访者": "client", "求助者": "client", "client": "client", "心理咨询师": "counselor",
+             "咨询师": "counselor", "counselor": "counselor", "counsellor": "counselor"}
+
+
+def _cpsy_turns(dialogue) -> list[dict]:
+    items = dialogue if isinstance(dialogue, list) else str(dialogue).splitlines()
+    turns = []
+    for item in items:
+        if isinstance(item, dict):
+            speaker = item.get("role") or item.get("speaker") or ""
+            text = item.get("content") or item.get("text") or item.get("utterance") or ""
+        else:
+            speaker, _, text = str(item).replace("：", ":").partition(":")
+        role = _SPEAKERS.get(speaker.strip().lower())
+        if role and text.strip():
+            if turns and turns[-1]["role"] == role:  # one speaker's consecutive lines are one turn
+                turns[-1]["content"] += "\n" + text.strip()
+            else:
+                turns.append({"role": role, "content": text.strip()})
+    while turns and turns[-1]["role"] != "client":
+        turns.pop()  # the protocol answers client turns; a trailing counselor reply has nothing to follow
+    return turns
+
+
+def load_cpsycoune(uri: str, storage=None) -> list[Case]:
+    """CPsyCounE-style data: a JSON list (or JSONL) of {topic, dialogue}; dialogue as "来访者：…/心理咨询师：…"
+    lines or a list of {role|speaker, content|text}. Every case goes to the test split."""
+    fs, path = filesystem(uri, storage)
+    text = fs.cat_file(path).decode("utf-8")
+    records = json.loads(text) if text.lstrip().startswith("[") else [json.loads(l) for l in text.splitlines() if l.strip()]
+    cases = []
+    for i, rec in enumerate(records):
+        turns = _cpsy_turns(rec.get("dialogue") or rec.get("conversation") or [])
+        if turns:
+            cases.append(_validate({"case_id": str(rec.get("id", f"cpsycoune-{i}")), "turns": turns,
+                                    "topic": rec.get("topic", ""), "split": "test"}, f"{uri}[{i}]"))
+    if not cases:
+        raise CaseError(f"{uri}: no usable CPsyCounE dialogues")
+    return cases
+
+
+def select(cases: list[Case], split: str) -> list[Case]:
+    if split not in ("dev", "test", "all"):
+        raise CaseError(f"split must be dev, test or all, not {split!r}")
+    return [c for c in cases if split == "all" or c.split == split]
+
+
+def prefixes(case: Case) -> list[Prefix]:
+    """One prefix per client turn: the reference history up to and including that client turn."""
+    out, messages = [], []
+    for turn in case.turns:
+        messages.append({"role": ROLE_TO_CHAT[turn["role"]], "content": turn["content"]})
+        if turn["role"] == "client":
+            out.append(Prefix(case, len(out), list(messages)))
+    return out
