@@ -1,0 +1,139 @@
+"""Serving latency and throughput: the psyllm Serve app (gateway + batched counselor deployment, over HTTP)
+against calling the same engine directly in-process, with the same closed-loop clients, in the same run.
+
+    .venv/bin/python bench/serve.py                          # CPU: tiny local model on transformers
+    python bench/serve.py --model DIR --engine vllm --requests 2000 --concurrency 64   # GPU
+
+Direct: `concurrency` client threads share one engine; each call generates one request (the engine serves one
+call at a time). Serve: the same clients over HTTP; the deployment joins concurrent requests into batches.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import threading
+import time
+
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+os.environ.setdefault("PSYLLM_SERVE_API_KEY", "bench-key")
+
+PROMPTS = ["I feel tense before meetings.", "I can't sleep since the move.", "My friend stopped talking to me.",
+           "Work keeps piling up and I stay late every night."]
+
+
+def _summary(latencies: list[float], seconds: float) -> dict:
+    lat = sorted(latencies)
+    return {"p50_ms": 1000 * statistics.median(lat), "p99_ms": 1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))],
+            "rps": len(lat) / seconds, "n": len(lat)}
+
+
+def direct(args) -> dict:
+    from psyllm.config.schema import EngineConfig
+    from psyllm.engines import build_generator
+    from psyllm.engines.base import ChatRequest, Sampling
+
+    gen = build_generator(EngineConfig(kind=args.engine, model=args.model, gpu_memory_utilization=0.1 if args.engine == "vllm" else 0.85,
+                                       enforce_eager=True, max_model_len=2048))
+    lock, latencies, todo = threading.Lock(), [], list(range(args.requests))
+
+    def client():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                i = todo.pop()
+            start = time.perf_counter()
+            with engine_lock:
+                gen.generate([ChatRequest([{"role": "user", "content": PROMPTS[i % 4]}], Sampling(max_tokens=args.max_tokens))])
+            latencies.append(time.perf_counter() - start)
+
+    engine_lock = threading.Lock()
+    threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return _summary(latencies, time.perf_counter() - t0)
+
+
+async def _http_clients(url: str, args) -> dict:
+    import httpx
+
+    todo, latencies = list(range(args.requests)), []
+
+    async def client(c):
+        while todo:
+            i = todo.pop()
+            body = {"messages": [{"role": "user", "content": PROMPTS[i % 4]}], "max_tokens": args.max_tokens}
+            start = time.perf_counter()
+            while (await c.post("/v1/chat/completions", json=body)).status_code == 503:
+                await asyncio.sleep(0.05)
+            latencies.append(time.perf_counter() - start)
+
+    headers = {"Authorization": "Bearer bench-key"}
+    async with httpx.AsyncClient(base_url=url, timeout=300, headers=headers) as c:
+        await client_warmup(c)
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client(c) for _ in range(args.concurrency)))
+        return _summary(latencies, time.perf_counter() - t0)
+
+
+async def client_warmup(c) -> None:
+    await c.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}], "max_tokens": 4})
+
+
+def served(args) -> dict:
+    import ray
+    from ray import serve
+
+    from psyllm.config import load_config
+    from psyllm.runtime.serve import start
+
+    ray.init(num_cpus=max(4, os.cpu_count() or 1), include_dashboard=False, log_to_driver=False)
+    cfg = load_config(None, [
+        "serve.judge_enabled=false", f"serve.port={args.port}", f"serve.counselor.engine.kind={args.engine}",
+        f"serve.counselor.engine.model={args.model}", "serve.counselor.engine.enforce_eager=true",
+        f"serve.counselor.engine.gpu_memory_utilization={0.1 if args.engine == 'vllm' and not args.gpu else 0.85}",
+        "serve.counselor.engine.max_model_len=2048", f"serve.counselor.engine.num_gpus={1 if args.gpu else 0}",
+        "serve.counselor.autoscaling.min_replicas=1", "serve.counselor.autoscaling.max_replicas=1",
+        f"serve.counselor.max_batch_size={args.concurrency}", f"serve.counselor.max_ongoing_requests={args.concurrency}",
+        f"serve.counselor.max_queued_requests={4 * args.concurrency}"])
+    try:
+        return asyncio.run(_http_clients(start(cfg), args))
+    finally:
+        serve.shutdown()
+        ray.shutdown()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model")
+    ap.add_argument("--engine", choices=["hf", "vllm"], default="hf")
+    ap.add_argument("--gpu", action="store_true")
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--max-tokens", type=int, default=16)
+    ap.add_argument("--port", type=int, default=8031)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.model:
+            from psyllm.models.tiny import build_tiny_model
+
+            args.model = str(build_tiny_model(os.path.join(tmp, "tiny")))
+        d = direct(args)
+        s = served(args)
+    print(f"\nmodel {args.model}  engine {args.engine}  requests {args.requests}  concurrency {args.concurrency}"
+          f"  max_tokens {args.max_tokens}")
+    print(f"{'path':<34} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>8}")
+    for name, r in (("engine direct (1 call at a time)", d), ("psyllm Serve (HTTP, batched)", s)):
+        print(f"{name:<34} {r['p50_ms']:>9.1f} {r['p99_ms']:>9.1f} {r['rps']:>8.1f}")
+    print(f"Serve / direct: p50 x{s['p50_ms'] / d['p50_ms']:.2f}, p99 x{s['p99_ms'] / d['p99_ms']:.2f}, "
+          f"req/s x{s['rps'] / d['rps']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
