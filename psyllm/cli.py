@@ -40,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
         p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
         p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
+    p = sub.add_parser("run", help="the whole pipeline: ingest -> synthesize -> filter -> export -> train -> serve -> evaluate")
+    p.add_argument("-c", "--config", help="YAML with differences from the defaults")
+    p.add_argument("--input", help="the posts to start from (pipeline.input)")
+    p.add_argument("--output", help="the run's directory; each stage writes a folder in it")
+    p.add_argument("--overwrite", action="store_true", help="replace finished stage outputs made with another config")
+    p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
+    p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
+    p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
     p = sub.add_parser("serve", help="serve the counselor and the judge (Ray Serve, OpenAI-compatible) until stopped")
     p.add_argument("-c", "--config", help="YAML with differences from the defaults")
     p.add_argument("--model", help="the counselor model folder (serve.counselor.engine.model)")
@@ -90,6 +98,24 @@ def _run_stage(args, cfg) -> StageResult:
     return result
 
 
+def _run_pipeline(args, cfg) -> int:
+    from psyllm.runtime.pipeline import format_summary, run_pipeline
+
+    if not args.output:
+        print("psyllm run: --output is required", file=sys.stderr)
+        return 2
+    try:
+        result = run_pipeline(cfg, args.output)
+    except (ConfigError, InputError, OutputExistsError) as exc:
+        print(f"psyllm run: {exc}", file=sys.stderr)
+        return 2
+    except RejectLimitExceeded as exc:
+        print(f"psyllm run: {exc}", file=sys.stderr)
+        return 3
+    print(format_summary(result, cfg.tracking.tracking_uri if cfg.tracking.enabled else None))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)  # overrides may stand before or after options
@@ -102,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides.append("output.overwrite=true")
     if getattr(args, "no_tracking", False):
         overrides.append("tracking.enabled=false")
+    if args.stage == "run" and args.input:
+        overrides.append(f"pipeline.input={args.input}")
     if args.stage == "serve":
         overrides += [f"serve.counselor.engine.model={args.model}"] if args.model else []
         overrides += [f"serve.judge.engine.model={args.judge_model}"] if args.judge_model else []
@@ -113,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "print_config", False):
         print(to_yaml(cfg), end="")
         return 0
+    from psyllm.models.local import resolve_local_models
+
+    resolve_local_models(cfg)  # psyllm-tiny -> a folder built on this machine
+    if args.stage == "run":
+        return _run_pipeline(args, cfg)
     if args.stage == "compare":
         from psyllm.tracking.compare import compare_runs
 

@@ -368,6 +368,15 @@ class EvaluateConfig:
 
 
 @dataclass
+class PipelineConfig:
+    """`psyllm run`: the stages in order, each reading the previous one's output under --output."""
+
+    input: str = "data/sample_posts.jsonl"  # the posts ingest reads
+    stages: list[str] = field(default_factory=lambda: ["ingest", "synthesize", "filter", "export", "train", "serve",
+                                                       "evaluate"])
+
+
+@dataclass
 class PsyllmConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
@@ -380,3 +389,4 @@ class PsyllmConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
     evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
+    pipeline: PipelineConfig = field(default_factory=PipelineConfig)

@@ -1,0 +1,140 @@
+"""`psyllm run`: ingest -> synthesize -> filter -> export -> train -> serve -> evaluate on one Ray, as one MLflow
+parent run with a child run per stage. Each stage writes <output>/<stage>; a rerun skips every finished stage
+(same fingerprint) and serves the model again only when the evaluation still has to run."""
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass, field, replace
+
+from psyllm.cli import RUNNERS
+from psyllm.config import ConfigError, to_dict
+from psyllm.config.loader import flatten
+from psyllm.config.schema import PsyllmConfig
+from psyllm.io.filesystem import display_uri, join
+from psyllm.io.manifest import StageResult, read_manifest
+from psyllm.runtime.session import ray_session
+from psyllm.tracking import pipeline_run, stage_run
+from psyllm.tracking.lineage import log_stage
+
+ORDER = ("ingest", "synthesize", "filter", "export", "train", "serve", "evaluate")
+
+
+@dataclass
+class PipelineResult:
+    output: str
+    results: dict[str, StageResult] = field(default_factory=dict)
+    served_url: str | None = None  # set while this run serves the model
+    eval_target: str | None = None  # what evaluate scores: the served URL, or the model folder
+    run_id: str | None = None
+    seconds: float = 0.0
+
+
+def _check_stages(stages: list[str]) -> None:
+    unknown = [s for s in stages if s not in ORDER]
+    if unknown:
+        raise ConfigError(f"unknown pipeline stages {unknown}: choose from {list(ORDER)}")
+    if [s for s in ORDER if s in stages] != list(stages):
+        raise ConfigError(f"pipeline.stages must keep the order {list(ORDER)}")
+
+
+def _inputs(cfg: PsyllmConfig, out: str) -> dict[str, str]:
+    return {"ingest": cfg.pipeline.input, "synthesize": join(out, "ingest"), "filter": join(out, "synthesize"),
+            "export": join(out, "filter"), "train": join(out, "export")}
+
+
+def _counselor_model(cfg: PsyllmConfig, out: str) -> str:
+    return join(display_uri(out), "train", "model") if "train" in cfg.pipeline.stages else cfg.serve.counselor.engine.model
+
+
+def _serve(cfg: PsyllmConfig, out: str, parent_id: str | None, result: PipelineResult) -> PsyllmConfig:
+    """Start the Serve app on the trained model (unless the evaluation is already finished)."""
+    from psyllm.runtime.serve import start
+
+    eval_done = (read_manifest(join(out, "evaluate"), cfg.storage) or {}).get("complete")
+    served = replace(cfg, serve=replace(cfg.serve, counselor=replace(
+        cfg.serve.counselor, engine=replace(cfg.serve.counselor.engine, model=_counselor_model(cfg, out)))))
+    url = f"http://{served.serve.host}:{served.serve.port}"
+    result.eval_target = url  # the evaluation's fingerprint names it: a rerun must name the same
+    with stage_run(cfg.tracking, "serve", parent_id) as run:
+        run.log_params({f"serve.{k}": v for k, v in flatten(to_dict(served.serve)).items()})
+        if eval_done and "evaluate" in cfg.pipeline.stages:
+            run.set_tags({"psyllm.skipped": "True", "psyllm.url": url})
+            return served
+        result.served_url = start(served)
+        run.set_tags({"psyllm.url": result.served_url, "psyllm.skipped": "False"})
+    return served
+
+
+def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
+    stages = list(cfg.pipeline.stages)
+    _check_stages(stages)
+    result = PipelineResult(output_uri)
+    started = time.time()
+    inputs = _inputs(cfg, output_uri)
+    with pipeline_run(cfg.tracking, "pipeline") as parent, ray_session(cfg.runtime):
+        result.run_id = parent.run_id
+        parent.log_params({"pipeline.input": cfg.pipeline.input, "pipeline.stages": ",".join(stages),
+                           "pipeline.output": display_uri(output_uri)})
+        try:
+            for stage in stages:
+                if stage == "serve":
+                    _serve(cfg, output_uri, parent.run_id, result)
+                    continue
+                module, function = RUNNERS[stage]
+                runner = getattr(importlib.import_module(module), function)
+                with stage_run(cfg.tracking, stage, parent.run_id) as run:
+                    if stage == "evaluate":
+                        target = result.eval_target or _counselor_model(cfg, output_uri)
+                        res = runner(cfg, target, join(output_uri, "evaluate"))
+                    else:
+                        res = runner(cfg, inputs[stage], join(output_uri, stage))
+                    log_stage(run, res, to_dict(getattr(cfg, stage)), stage)
+                result.results[stage] = res
+        finally:
+            if result.served_url:
+                from ray import serve
+
+                serve.shutdown()
+        result.seconds = time.time() - started
+        parent.log_counts({"seconds": result.seconds, "stages_skipped": sum(r.skipped for r in result.results.values())})
+    return result
+
+
+def _figures(stage: str, c: dict) -> str:
+    """The few numbers that say how a stage went."""
+    if stage == "ingest":
+        return f"read {c.get('read')}, kept {c.get('kept')}, quarantined {c.get('quarantined')}, duplicates {c.get('duplicates')}"
+    if stage == "synthesize":
+        return f"dialogues {c.get('dialogues')}, dead letters {c.get('dead_letters')}"
+    if stage == "filter":
+        return f"kept {c.get('kept')}, rejected {c.get('rejected')}"
+    if stage == "export":
+        return ", ".join(f"{k} {v}" for k, v in (c.get("by_split") or {}).items())
+    if stage == "train":
+        first, final = c.get("first_loss"), c.get("final_loss")
+        losses = f", loss {first:.2f} -> {final:.2f}" if first is not None and final is not None else ""
+        return f"steps {c.get('steps')}/{c.get('total_steps')}{losses}"
+    if stage == "evaluate":
+        dims = "; ".join(f"{k} {d['mean']:.2f} [{d['low']:.2f}, {d['high']:.2f}]" for k, d in c.get("dimensions", {}).items()
+                         if d.get("n"))
+        probes = ", ".join(f"{k} {v['passed']}/{v['n']}" for k, v in c.get("safety_suite", {}).items() if v.get("n"))
+        return f"{dims or 'no scores'}; {probes}"
+    return ""
+
+
+def format_summary(result: PipelineResult, tracking_uri: str | None) -> str:
+    out = display_uri(result.output)
+    lines = [f"\npipeline: done in {result.seconds:.0f} s -> {out}" + (f"  (MLflow run {result.run_id})" if result.run_id else ""),
+             f"  {'stage':<11} {'state':<8} figures"]
+    for stage, res in result.results.items():
+        lines.append(f"  {stage:<11} {'skipped' if res.skipped else 'done':<8} {_figures(stage, res.counts)}")
+    if "train" in result.results:
+        lines.append(f"model:  {result.results['train'].manifest.get('model_dir')}")
+    if "evaluate" in result.results:
+        lines.append(f"report: {join(out, 'evaluate', 'report.md')}")
+    if tracking_uri:
+        from psyllm.tracking.runs import absolute_tracking_uri
+
+        lines.append(f"browse: mlflow ui --backend-store-uri {absolute_tracking_uri(tracking_uri)}")
+    return "\n".join(lines)
