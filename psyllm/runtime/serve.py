@@ -93,7 +93,8 @@ def _engine_deployment(d: DeploymentConfig):
         name=d.name, max_ongoing_requests=d.max_ongoing_requests, max_queued_requests=d.max_queued_requests,
         autoscaling_config={"min_replicas": auto.min_replicas, "max_replicas": auto.max_replicas,
                             "target_ongoing_requests": auto.target_ongoing_requests},
-        ray_actor_options={"num_cpus": d.engine.num_cpus, "num_gpus": d.engine.num_gpus},
+        ray_actor_options={"num_cpus": d.engine.num_cpus, "num_gpus": d.engine.num_gpus,
+                           **({"resources": dict(d.engine.resources)} if d.engine.resources else {})},
         health_check_period_s=2, graceful_shutdown_timeout_s=5,
     ).bind(d.engine, d.max_batch_size, d.batch_wait_timeout_s)
 

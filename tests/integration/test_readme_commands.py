@@ -1,8 +1,13 @@
-"""The README's main command works as written (the test command is what CI itself runs)."""
+"""The README's commands work as written: the main command with the offline config runs the whole pipeline
+end to end from a fresh cache, and a second run resumes without redoing finished work (the test command is
+what CI itself runs)."""
+import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
+import mlflow
 import pytest
 
 from psyllm.io.manifest import read_manifest
@@ -14,15 +19,46 @@ REPO = Path(__file__).resolve().parents[2]
 def test_readme_names_exactly_the_two_make_targets():
     block = re.search(r"## Two commands\n\n```bash\n(.*?)```", (REPO / "README.md").read_text(), re.S).group(1)
     assert [line.split()[:2] for line in block.strip().splitlines()] == [["make", "demo"], ["make", "test"]]
+    assert "make demo DEMO_CONFIG=conf/offline.yaml" in (REPO / "README.md").read_text()
 
 
-def test_make_demo_runs_ingest_on_the_sample_posts(tmp_path):
+def _demo(tmp_path, out):
+    env = {**os.environ, "PSYLLM_CACHE": str(tmp_path / "cache")}  # the tiny model is built from nothing
+    args = [f"DEMO_ARGS=tracking.tracking_uri=sqlite:///{tmp_path}/mlflow.db"]
+    started = time.time()
+    proc = subprocess.run(["make", "-s", "demo", "DEMO_CONFIG=conf/offline.yaml", f"DEMO_OUT={out}", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=1500, env=env)
+    assert proc.returncode == 0, (proc.stdout[-3000:], proc.stderr[-3000:])
+    return proc.stdout, time.time() - started
+
+
+def test_make_demo_offline_runs_the_whole_pipeline_then_resumes(tmp_path):
     out = tmp_path / "demo"
-    args = f"DEMO_ARGS=tracking.tracking_uri=sqlite:///{tmp_path}/mlflow.db"
-    proc = subprocess.run(["make", "-s", "demo", f"DEMO_OUT={out}", args], cwd=REPO, capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "ingest: done" in proc.stdout
-    m = read_manifest(str(out / "ingest"))
-    assert m["complete"] and m["counts"]["read"] == 50 and m["counts"]["by_risk_level"]["imminent"] >= 1
-    assert (tmp_path / "mlflow.db").exists()
+    stdout, _ = _demo(tmp_path, out)
+    assert "pipeline: done" in stdout and "report:" in stdout and "mlflow ui --backend-store-uri" in stdout
+    for stage in ("ingest", "synthesize", "filter", "export", "train", "evaluate"):
+        assert read_manifest(str(out / stage))["complete"], stage
+    assert read_manifest(str(out / "ingest"))["counts"]["read"] == 50
+    assert read_manifest(str(out / "export"))["counts"]["by_split"]["train"] > 0  # a dataset
+    assert (out / "train" / "model" / "model.safetensors").exists()  # a model folder
+    assert (out / "evaluate" / "report.md").exists() and (out / "evaluate" / "dimensions.png").exists()
+
+    # MLflow: one parent run, a child per stage, scores and the report on the evaluate child.
+    client = mlflow.MlflowClient(f"sqlite:///{tmp_path}/mlflow.db")
+    runs = client.search_runs([client.get_experiment_by_name("psyllm-offline").experiment_id])
+    parent = next(r for r in runs if r.data.tags.get("psyllm.stage") == "pipeline")
+    children = {r.data.tags["psyllm.stage"]: r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id}
+    assert set(children) == {"ingest", "synthesize", "filter", "export", "train", "serve", "evaluate"}
+    evaluation = children["evaluate"]
+    assert "dimensions.safety.mean" in evaluation.data.metrics
+    assert "safety_suite.crisis_probe.pass_rate" in evaluation.data.metrics
+    assert "evaluate/report.md" in {a.path for a in client.list_artifacts(evaluation.info.run_id, "evaluate")}
+    assert children["train"].data.tags.get("psyllm.registered_model") == "psyllm-counselor"
+
+    # A second run: every stage skipped, nothing served, nothing rewritten.
+    before = {p: p.stat().st_mtime for p in out.rglob("manifest.json")}
+    stdout, seconds = _demo(tmp_path, out)
+    for stage in ("ingest", "synthesize", "filter", "export", "train", "evaluate"):
+        assert re.search(rf"^\s+{stage}\s+skipped\b", stdout, re.M), (stage, stdout[-2000:])
+    assert seconds < 120, seconds
+    assert before == {p: p.stat().st_mtime for p in out.rglob("manifest.json")}
