@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterator, Protocol
 
 from psyllm.config.schema import TrainConfig
+from psyllm.io.readers import InputError
 
 
 class InjectedFailure(RuntimeError):
@@ -39,7 +40,7 @@ def make_plan(cfg: TrainConfig, rows: int, world_size: int) -> Plan:
     per_worker = rows // world_size
     steps_per_epoch = per_worker // cfg.micro_batch_size // cfg.grad_accum
     if steps_per_epoch < 1:
-        raise ValueError(f"{rows} packed rows are too few for {world_size} workers x micro-batch "
+        raise InputError(f"{rows} packed rows are too few for {world_size} workers x micro-batch "
                          f"{cfg.micro_batch_size} x accumulation {cfg.grad_accum}")
     total = steps_per_epoch * cfg.epochs
     return Plan(steps_per_epoch, min(total, cfg.max_steps) if cfg.max_steps > 0 else total)

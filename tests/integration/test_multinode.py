@@ -57,8 +57,15 @@ def _psyllm(*args) -> subprocess.CompletedProcess:
                           cwd=REPO, env=ENV)
 
 
-def test_synthesis_and_training_span_both_nodes(cluster, ingested, tiny_model, tmp_path):
+def test_synthesis_and_training_span_both_nodes(cluster, tiny_model, tmp_path):
     join = [f"runtime.address={cluster}", "--no-tracking"]
+    posts = tmp_path / "posts.jsonl"  # a dozen posts keep the test short; the stages do not care how many
+    posts.write_text("".join((REPO / "data" / "sample_posts.jsonl").read_text().splitlines(keepends=True)[:12]))
+    ingested = str(tmp_path / "ingest")
+    started = time.time()
+    proc = _psyllm("ingest", "--input", str(posts), "--output", ingested, *join)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    timings = {"ingest": time.time() - started}
     synth = tmp_path / "synth"
     engine = [f"synthesize.{s}.engine.{k}={v}" for s in ("plan", "draft", "reason")
               for k, v in (("model", tiny_model), ("replicas", 2), ("resources", "{psyllm_slot: 1}"), ("num_cpus", 1))]
@@ -67,6 +74,7 @@ def test_synthesis_and_training_span_both_nodes(cluster, ingested, tiny_model, t
     assert proc.returncode == 0, proc.stderr[-3000:]
     c = read_manifest(str(synth))["counts"]
     assert c["samples"] == c["posts"] and c["dialogues"] > 0
+    timings["synthesize"] = time.time() - started - sum(timings.values())
 
     # A minimal SFT set from those dialogues: every one kept, then exported.
     filtered, sft = tmp_path / "filtered", tmp_path / "sft"
@@ -79,3 +87,5 @@ def test_synthesis_and_training_span_both_nodes(cluster, ingested, tiny_model, t
     assert proc.returncode == 0, proc.stderr[-3000:]
     t = read_manifest(str(tmp_path / "train"))["counts"]
     assert t["steps"] == t["total_steps"] > 0
+    timings["filter+export+train"] = time.time() - started - sum(timings.values())
+    print("two-node timings (s):", {k: round(v) for k, v in timings.items()})

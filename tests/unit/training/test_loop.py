@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from psyllm.config.schema import TrainConfig
+from psyllm.io.readers import InputError
 from psyllm.training.loop import InjectedFailure, make_plan, train
 
 
@@ -84,5 +85,5 @@ def test_failure_resumes_from_the_checkpoint_and_keeps_the_whole_curve(tmp_path)
 
 
 def test_too_little_data_for_one_step_is_an_error():
-    with pytest.raises(ValueError, match="too few"):
+    with pytest.raises(InputError, match="too few"):
         make_plan(TrainConfig(grad_accum=4, micro_batch_size=2), rows=7, world_size=1)
