@@ -17,11 +17,15 @@ STAGES = {
     "export": "filtered dialogues -> SFT splits (Parquet, OpenAI-messages JSONL, ShareGPT JSON) and a dataset card",
     "train": "SFT splits -> full-parameter SFT with DeepSpeed ZeRO-3 under Ray Train -> a Hugging Face model folder",
     "evaluate": "a served model (URL) or a model folder -> benchmark answers scored by a judge, statistics, report",
+    "import": "public dialogues (OpenR1-Psy, CPsyCoun, chat messages, ShareGPT; files, s3:// or a Hub name) -> dialogues",
 }
+# The config section of a stage whose name is not a Python identifier.
+SECTIONS = {"import": "importer"}
 # stage -> (module, function) of its runner in psyllm.runtime; each takes (cfg, input, output).
 RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("psyllm.runtime.synthesize", "run_synthesize"),
            "filter": ("psyllm.runtime.filter", "run_filter"), "export": ("psyllm.export.stage", "run_export"),
-           "train": ("psyllm.runtime.train", "run_train"), "evaluate": ("psyllm.evaluation.stage", "run_evaluate")}
+           "train": ("psyllm.runtime.train", "run_train"), "evaluate": ("psyllm.evaluation.stage", "run_evaluate"),
+           "import": ("psyllm.interop.importer", "run_import")}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--model", dest="input", help="the model under test: an OpenAI-compatible URL or a model folder")
             p.add_argument("--judge", help="the judge: URL or folder (default: the judge served next to --model)")
         else:
-            p.add_argument("--input", help="input file, folder, glob or s3:// URI")
+            p.add_argument("--input", help="input file, folder, glob or s3:// URI" + (" or a Hub dataset name" if name == "import" else ""))
+        if name == "import":
+            p.add_argument("--format", choices=["openr1-psy", "cpsycoun", "messages", "sharegpt"], help="importer.format")
         p.add_argument("--output", help="output directory (local or s3://)")
         p.add_argument("--overwrite", action="store_true", help="replace a finished output made with another config")
         p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
@@ -94,7 +100,7 @@ def _run_stage(args, cfg) -> StageResult:
     extra = {"judge_target": args.judge} if args.stage == "evaluate" else {}
     with stage_run(cfg.tracking, args.stage) as run:
         result = runner(cfg, args.input, args.output, **extra)
-        log_stage(run, result, to_dict(getattr(cfg, args.stage)), args.stage)
+        log_stage(run, result, to_dict(getattr(cfg, SECTIONS.get(args.stage, args.stage))), args.stage)
     return result
 
 
@@ -128,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides.append("output.overwrite=true")
     if getattr(args, "no_tracking", False):
         overrides.append("tracking.enabled=false")
+    if getattr(args, "format", None):
+        overrides.append(f"importer.format={args.format}")
     if args.stage == "run" and args.input:
         overrides.append(f"pipeline.input={args.input}")
     if args.stage == "serve":

@@ -23,6 +23,7 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("PSYLLM_AUTHOR_SALT", "test-salt")
 os.environ.setdefault("PSYLLM_SERVE_API_KEY", "test-key")  # read by Serve replicas, which inherit this env
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no Hub here: fail fast instead of retrying
 
 
 def free_port() -> int:

@@ -370,6 +370,39 @@ class EvaluateConfig:
 
 
 @dataclass
+class MessagesMapping:
+    """Where a chat-messages row keeps its turns (OpenAI/TRL layout by default)."""
+
+    messages_key: str = "messages"
+    role_key: str = "role"
+    content_key: str = "content"
+    reasoning_key: str = "reasoning_content"  # else <think>...</think> inside the content
+    user_roles: list[str] = field(default_factory=lambda: ["user", "human", "client", "patient"])
+    assistant_roles: list[str] = field(default_factory=lambda: ["assistant", "gpt", "counselor", "counsellor"])
+
+
+@dataclass
+class ShareGPTMapping:
+    conversations_key: str = "conversations"
+    role_key: str = "from"
+    content_key: str = "value"
+    user_roles: list[str] = field(default_factory=lambda: ["human", "user"])
+    assistant_roles: list[str] = field(default_factory=lambda: ["gpt", "assistant"])
+
+
+@dataclass
+class ImportConfig:
+    """`psyllm import`: public dialogue datasets -> psyllm dialogue records (the synthesize stage's layout)."""
+
+    format: str = "openr1-psy"  # openr1-psy | cpsycoun | messages | sharegpt
+    hub_splits: list[str] = field(default_factory=list)  # for a Hub dataset name: [] = every split
+    deidentify: bool = True  # the de-identification of ingest, on client turns and replies
+    route_at: str = "moderate"  # a client turn at this triage level or above puts the dialogue on the crisis route
+    messages: MessagesMapping = field(default_factory=MessagesMapping)
+    sharegpt: ShareGPTMapping = field(default_factory=ShareGPTMapping)
+
+
+@dataclass
 class PipelineConfig:
     """`psyllm run`: the stages in order, each reading the previous one's output under --output."""
 
@@ -392,3 +425,4 @@ class PsyllmConfig:
     serve: ServeConfig = field(default_factory=ServeConfig)
     evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+    importer: ImportConfig = field(default_factory=ImportConfig)  # `psyllm import`

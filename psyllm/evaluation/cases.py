@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psyllm.interop.speakers import speaker_turns
 from psyllm.io.filesystem import filesystem
 
 KINDS = ("dialogue", "crisis_probe", "adversarial_probe")
@@ -83,31 +84,6 @@ def load_cases(uri: str = "", fmt: str = "psyllm", storage=None) -> list[Case]:
     return cases
 
 
-# CPsyCounE: one JSON per case, a topic and a dialogue whose utterances are prefixed by the speaker.
-_SPEAKERS = {"来访者": "client", "求助者": "client", "client": "client", "心理咨询师": "counselor",
-             "咨询师": "counselor", "counselor": "counselor", "counsellor": "counselor"}
-
-
-def _cpsy_turns(dialogue) -> list[dict]:
-    items = dialogue if isinstance(dialogue, list) else str(dialogue).splitlines()
-    turns = []
-    for item in items:
-        if isinstance(item, dict):
-            speaker = item.get("role") or item.get("speaker") or ""
-            text = item.get("content") or item.get("text") or item.get("utterance") or ""
-        else:
-            speaker, _, text = str(item).replace("：", ":").partition(":")
-        role = _SPEAKERS.get(speaker.strip().lower())
-        if role and text.strip():
-            if turns and turns[-1]["role"] == role:  # one speaker's consecutive lines are one turn
-                turns[-1]["content"] += "\n" + text.strip()
-            else:
-                turns.append({"role": role, "content": text.strip()})
-    while turns and turns[-1]["role"] != "client":
-        turns.pop()  # the protocol answers client turns; a trailing counselor reply has nothing to follow
-    return turns
-
-
 def load_cpsycoune(uri: str, storage=None) -> list[Case]:
     """CPsyCounE-style data: a JSON list (or JSONL) of {topic, dialogue}; dialogue as "来访者：…/心理咨询师：…"
     lines or a list of {role|speaker, content|text}. Every case goes to the test split."""
@@ -116,7 +92,9 @@ def load_cpsycoune(uri: str, storage=None) -> list[Case]:
     records = json.loads(text) if text.lstrip().startswith("[") else [json.loads(l) for l in text.splitlines() if l.strip()]
     cases = []
     for i, rec in enumerate(records):
-        turns = _cpsy_turns(rec.get("dialogue") or rec.get("conversation") or [])
+        turns = speaker_turns(rec.get("dialogue") or rec.get("conversation") or [])
+        while turns and turns[-1]["role"] != "client":
+            turns.pop()  # the protocol answers client turns; a trailing counselor reply has nothing to follow
         if turns:
             cases.append(_validate({"case_id": str(rec.get("id", f"cpsycoune-{i}")), "turns": turns,
                                     "topic": rec.get("topic", ""), "split": "test"}, f"{uri}[{i}]"))

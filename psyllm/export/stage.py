@@ -12,6 +12,7 @@ from psyllm.config.schema import PsyllmConfig
 from psyllm.export.card import dataset_card
 from psyllm.export.sft import system_prompt, to_messages, to_sharegpt
 from psyllm.export.splits import SPLITS, assign_splits, groups
+from psyllm.interop.openr1 import to_openr1_row
 from psyllm.io.filesystem import join
 from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
 from psyllm.io.shards import ShardWriter, iter_batches, write_bytes_atomic
@@ -40,8 +41,10 @@ def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     system = system_prompt(ecfg.locale, ecfg.system_prompt_version)
 
     records = {s: [] for s in SPLITS}
+    openr1 = {s: [] for s in SPLITS}
     for d in sorted(dialogues, key=lambda d: d["sample_id"]):
         split = split_of[group_of[d["sample_id"]]]
+        openr1[split].append(to_openr1_row(d))
         records[split].append({"sample_id": d["sample_id"], "post_id": d["post_id"], "split": split, "route": d["route"],
                                "messages": to_messages(d, system, ecfg.include_reasoning)})
     shards: dict[str, list] = {}
@@ -55,6 +58,9 @@ def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         sharegpt = json.dumps([to_sharegpt(r["messages"]) for r in rows], ensure_ascii=False, indent=1)
         shards[f"sharegpt/{split}.json"] = [write_bytes_atomic(join(output_uri, "sharegpt"), f"{split}.json",
                                                                sharegpt.encode(), storage, rows=len(rows))]
+        layout = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in openr1[split])  # PsyLLM's release layout
+        shards[f"openr1-psy/{split}.jsonl"] = [write_bytes_atomic(join(output_uri, "openr1-psy"), f"{split}.jsonl",
+                                                                  layout.encode(), storage, rows=len(rows))]
     write_bytes_atomic(output_uri, "dataset_info.json", json.dumps(_llamafactory_info(), indent=2).encode(), storage)
     counts = {"dialogues": len(dialogues), "by_split": {s: len(records[s]) for s in SPLITS},
               "groups": len(set(group_of.values())), "posts": len({d["post_id"] for d in dialogues}),

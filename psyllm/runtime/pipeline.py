@@ -7,7 +7,7 @@ import importlib
 import time
 from dataclasses import dataclass, field, replace
 
-from psyllm.cli import RUNNERS
+from psyllm.cli import RUNNERS, SECTIONS
 from psyllm.config import ConfigError, to_dict
 from psyllm.config.loader import flatten
 from psyllm.config.schema import PsyllmConfig
@@ -17,7 +17,7 @@ from psyllm.runtime.session import ray_session
 from psyllm.tracking import pipeline_run, stage_run
 from psyllm.tracking.lineage import log_stage
 
-ORDER = ("ingest", "synthesize", "filter", "export", "train", "serve", "evaluate")
+ORDER = ("ingest", "synthesize", "import", "filter", "export", "train", "serve", "evaluate")
 
 
 @dataclass
@@ -36,11 +36,14 @@ def _check_stages(stages: list[str]) -> None:
         raise ConfigError(f"unknown pipeline stages {unknown}: choose from {list(ORDER)}")
     if [s for s in ORDER if s in stages] != list(stages):
         raise ConfigError(f"pipeline.stages must keep the order {list(ORDER)}")
+    if "import" in stages and ({"ingest", "synthesize"} & set(stages)):
+        raise ConfigError("pipeline.stages: dialogues come from import or from ingest + synthesize, not both")
 
 
 def _inputs(cfg: PsyllmConfig, out: str) -> dict[str, str]:
-    return {"ingest": cfg.pipeline.input, "synthesize": join(out, "ingest"), "filter": join(out, "synthesize"),
-            "export": join(out, "filter"), "train": join(out, "export")}
+    dialogues = "import" if "import" in cfg.pipeline.stages else "synthesize"
+    return {"ingest": cfg.pipeline.input, "synthesize": join(out, "ingest"), "import": cfg.pipeline.input,
+            "filter": join(out, dialogues), "export": join(out, "filter"), "train": join(out, "export")}
 
 
 def _counselor_model(cfg: PsyllmConfig, out: str) -> str:
@@ -89,7 +92,7 @@ def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
                         res = runner(cfg, target, join(output_uri, "evaluate"))
                     else:
                         res = runner(cfg, inputs[stage], join(output_uri, stage))
-                    log_stage(run, res, to_dict(getattr(cfg, stage)), stage)
+                    log_stage(run, res, to_dict(getattr(cfg, SECTIONS.get(stage, stage))), stage)
                 result.results[stage] = res
         finally:
             if result.served_url:
@@ -107,6 +110,8 @@ def _figures(stage: str, c: dict) -> str:
         return f"read {c.get('read')}, kept {c.get('kept')}, quarantined {c.get('quarantined')}, duplicates {c.get('duplicates')}"
     if stage == "synthesize":
         return f"dialogues {c.get('dialogues')}, dead letters {c.get('dead_letters')}"
+    if stage == "import":
+        return f"read {c.get('read')}, dialogues {c.get('dialogues')}, quarantined {c.get('quarantined')}"
     if stage == "filter":
         return f"kept {c.get('kept')}, rejected {c.get('rejected')}"
     if stage == "export":

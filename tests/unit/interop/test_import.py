@@ -1,0 +1,66 @@
+"""Importers: fixture rows written in each public schema become psyllm dialogues; malformed rows are
+quarantined with reasons, never lost."""
+import json
+from pathlib import Path
+
+import pytest
+
+from psyllm.cli import main
+from psyllm.config import load_config
+from psyllm.interop.importer import run_import
+from psyllm.interop.openr1 import to_openr1_row
+from psyllm.io.manifest import read_manifest
+from psyllm.io.readers import InputError
+from psyllm.io.shards import read_table
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "interop"
+
+
+def _import(fmt, src, out):
+    result = run_import(load_config(None, [f"importer.format={fmt}", "tracking.enabled=false"]), str(src), str(out))
+    return result.counts, read_table(str(out / "dialogues")).to_pylist(), read_table(str(out / "quarantine")).to_pylist()
+
+
+def test_openr1_psy_rows_become_dialogues_with_reasoning(tmp_path):
+    counts, dialogues, quarantined = _import("openr1-psy", FIXTURES / "openr1_psy.jsonl", tmp_path / "o")
+    assert counts == {"read": 13, "dialogues": 10, "quarantined": 3, "by_reason": {"schema": 2, "malformed_json": 1}}
+    assert sorted(q["line"] for q in quarantined) == [11, 12, 13] and all(q["detail"] for q in quarantined)
+    first = next(d for d in dialogues if d["post_id"] == "op00")
+    r = first["rounds"][0]
+    assert r["counselor_reasoning"].startswith("Presenting problem") and r["approach"] == "CBT"
+    assert r["icd11_hypotheses"] == ["6B43"] and "dana.k@example.com" not in r["client"] and "[EMAIL_1]" in r["client"]
+    crisis = next(d for d in dialogues if d["post_id"] == "op07")
+    assert crisis["route"] == "crisis" and crisis["risk_level"] in ("high", "imminent")
+    assert json.loads(first["models"]) == {"source": "openr1-psy", "file": "fixture_reddit.jsonl"}
+    assert to_openr1_row(first)["conversation"][1]["counselor_content"] == first["rounds"][1]["counselor_reply"]
+
+
+@pytest.mark.parametrize("fmt, name, n, bad, rounds", [
+    ("cpsycoun", "cpsycoun.json", 2, 1, [2, 1]),
+    ("messages", "messages.jsonl", 2, 1, [2, 1]),
+    ("sharegpt", "sharegpt.json", 2, 1, [1, 2]),
+])
+def test_other_formats(tmp_path, fmt, name, n, bad, rounds):
+    counts, dialogues, quarantined = _import(fmt, FIXTURES / name, tmp_path / fmt)
+    assert (counts["dialogues"], counts["quarantined"]) == (n, bad) and counts["read"] == n + bad
+    assert [len(d["rounds"]) for d in sorted(dialogues, key=lambda d: d["post_id"])] == rounds
+    assert quarantined[0]["reason"] == "schema"
+
+
+def test_reasoning_from_think_tags_and_reasoning_content(tmp_path):
+    _, dialogues, _ = _import("messages", FIXTURES / "messages.jsonl", tmp_path / "m")
+    two = next(d for d in dialogues if len(d["rounds"]) == 2)
+    assert [r["counselor_reasoning"] for r in two["rounds"]] == ["Exam anxiety; CBT.", "Reframe the mock as information; CBT."]
+    assert two["rounds"][0]["counselor_reply"] == "Exams can feel overwhelming. Which one worries you most?"
+
+
+def test_cli_import_and_bad_inputs(tmp_path):
+    out = tmp_path / "cli"
+    assert main(["import", "--format", "sharegpt", "--input", str(FIXTURES / "sharegpt.json"), "--output", str(out),
+                 "--no-tracking"]) == 0
+    assert read_manifest(str(out))["counts"]["dialogues"] == 2
+    assert main(["import", "--format", "sharegpt", "--input", str(FIXTURES / "sharegpt.json"), "--output", str(out),
+                 "--no-tracking"]) == 0  # rerun: finished, skipped
+    assert main(["import", "--input", str(tmp_path / "missing.jsonl"), "--output", str(tmp_path / "x"), "--no-tracking"]) == 2
+    with pytest.raises(InputError, match="datasets|Hub"):
+        run_import(load_config(None, []), "no-such-org/no-such-dataset-xyz", str(tmp_path / "hub"))
