@@ -24,9 +24,8 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 DEMO_CONFIG ?= conf/demo.yaml
 DEMO_OUT ?= runs/demo
 DEMO_ARGS ?=
-# The demo serves on 127.0.0.1 only; a fixed local key unless one is set.
-export PSYLLM_SERVE_API_KEY ?= psyllm-local-demo
-
+# The demo serves on 127.0.0.1 only; a fixed local key unless one is set (for the demo only, not the tests).
+demo: export PSYLLM_SERVE_API_KEY ?= psyllm-local-demo
 demo: install
 	$(BIN)/psyllm run -c $(DEMO_CONFIG) --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)
 

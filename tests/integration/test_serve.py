@@ -2,6 +2,7 @@
 or hung requests, and a killed replica that retrying clients ride out."""
 import asyncio
 import json
+import os
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from psyllm.config import load_config
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
-KEY = "test-key"
+KEY = os.environ["PSYLLM_SERVE_API_KEY"]  # conftest's default unless the environment sets one
 AUTH = {"Authorization": f"Bearer {KEY}"}
 
 
