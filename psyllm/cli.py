@@ -28,43 +28,42 @@ RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("ps
            "import": ("psyllm.interop.importer", "run_import")}
 
 
+def _output_options(p: argparse.ArgumentParser, output_help: str) -> None:
+    p.add_argument("--output", help=output_help)
+    p.add_argument("--overwrite", action="store_true", help="replace a finished output made with another config")
+    p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="psyllm", description="Clinically grounded counseling LLMs, end to end.")
     sub = parser.add_subparsers(dest="stage", required=True)
-    for name, help_text in STAGES.items():
+    commands = {**STAGES, "run": "the whole pipeline: ingest -> synthesize -> filter -> export -> train -> serve -> evaluate",
+                "serve": "serve the counselor and the judge (Ray Serve, OpenAI-compatible) until stopped",
+                "compare": "two evaluation runs side by side from MLflow, with paired statistics"}
+    for name, help_text in commands.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("-c", "--config", help="YAML with differences from the defaults")
-        if name == "evaluate":
+        if name == "compare":
+            p.add_argument("run_a")
+            p.add_argument("run_b")
+        elif name == "serve":
+            p.add_argument("--model", help="the counselor model folder (serve.counselor.engine.model)")
+            p.add_argument("--judge-model", help="the judge model (serve.judge.engine.model)")
+        elif name == "evaluate":
             p.add_argument("--model", dest="input", help="the model under test: an OpenAI-compatible URL or a model folder")
             p.add_argument("--judge", help="the judge: URL or folder (default: the judge served next to --model)")
+        elif name == "run":
+            p.add_argument("--input", help="the posts (or, with an import stage, the dialogues) to start from")
         else:
             p.add_argument("--input", help="input file, folder, glob or s3:// URI" + (" or a Hub dataset name" if name == "import" else ""))
         if name == "import":
             p.add_argument("--format", choices=["openr1-psy", "cpsycoun", "messages", "sharegpt"], help="importer.format")
-        p.add_argument("--output", help="output directory (local or s3://)")
-        p.add_argument("--overwrite", action="store_true", help="replace a finished output made with another config")
-        p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
-        p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
+        if name not in ("serve", "compare"):
+            _output_options(p, "the run's directory; each stage writes a folder in it" if name == "run"
+                            else "output directory (local or s3://)")
+        if name != "compare":
+            p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
         p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
-    p = sub.add_parser("run", help="the whole pipeline: ingest -> synthesize -> filter -> export -> train -> serve -> evaluate")
-    p.add_argument("-c", "--config", help="YAML with differences from the defaults")
-    p.add_argument("--input", help="the posts to start from (pipeline.input)")
-    p.add_argument("--output", help="the run's directory; each stage writes a folder in it")
-    p.add_argument("--overwrite", action="store_true", help="replace finished stage outputs made with another config")
-    p.add_argument("--no-tracking", action="store_true", help="do not log to MLflow")
-    p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
-    p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
-    p = sub.add_parser("serve", help="serve the counselor and the judge (Ray Serve, OpenAI-compatible) until stopped")
-    p.add_argument("-c", "--config", help="YAML with differences from the defaults")
-    p.add_argument("--model", help="the counselor model folder (serve.counselor.engine.model)")
-    p.add_argument("--judge-model", help="the judge model (serve.judge.engine.model)")
-    p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
-    p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
-    p = sub.add_parser("compare", help="two evaluation runs side by side from MLflow, with paired statistics")
-    p.add_argument("run_a")
-    p.add_argument("run_b")
-    p.add_argument("-c", "--config", help="YAML (for tracking.tracking_uri)")
-    p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
     return parser
 
 

@@ -53,40 +53,44 @@ def cpsycoun(rec: dict, cfg: ImportConfig) -> list[tuple[str, str, str]]:
     return _pairs([(t["role"], t["content"]) for t in speaker_turns(dialogue)], "dialogue")
 
 
-def messages(rec: dict, cfg: ImportConfig) -> list[tuple[str, str, str]]:
-    """Chat messages: `messages` = [{role, content}], reasoning in <think> tags or in `reasoning_content`."""
-    m = cfg.messages
-    items = rec.get(m.messages_key)
-    if not isinstance(items, list) or not items:
-        raise Rejected(SCHEMA, f"`{m.messages_key}` must be a non-empty list")
+def _role_turns(items, where: str, role_key: str, content_key: str, users: list[str], assistants: list[str],
+                reasoning_key: str | None = None) -> list[tuple[str, str]]:
+    """(client|counselor, text) turns from role-tagged items; other roles (system, tool) are skipped."""
     turns = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise Rejected(SCHEMA, f"{m.messages_key}[{i}] is not an object")
-        role = str(item.get(m.role_key, "")).lower()
-        text = item.get(m.content_key)
-        if role in m.user_roles:
-            turns.append(("client", _text(text, f"{m.messages_key}[{i}]")))
-        elif role in m.assistant_roles:
-            reasoning = item.get(m.reasoning_key)
-            body = _text(text, f"{m.messages_key}[{i}]")
-            turns.append(("counselor", f"<think>{reasoning}</think>{body}" if reasoning else body))
+            raise Rejected(SCHEMA, f"{where}[{i}] is not an object")
+        role = str(item.get(role_key, "")).lower()
+        if role not in users and role not in assistants:
+            continue
+        text = _text(item.get(content_key), f"{where}[{i}]")
+        reasoning = item.get(reasoning_key) if reasoning_key else None
+        turns.append(("client", text) if role in users else
+                     ("counselor", f"<think>{reasoning}</think>{text}" if reasoning else text))
+    return turns
+
+
+def _list(rec: dict, key: str) -> list:
+    items = rec.get(key)
+    if not isinstance(items, list) or not items:
+        raise Rejected(SCHEMA, f"`{key}` must be a non-empty list")
+    return items
+
+
+def messages(rec: dict, cfg: ImportConfig) -> list[tuple[str, str, str]]:
+    """Chat messages: `messages` = [{role, content}], reasoning in <think> tags or in `reasoning_content`."""
+    m = cfg.messages
+    items = _list(rec, m.messages_key)
+    turns = _role_turns(items, m.messages_key, m.role_key, m.content_key, list(m.user_roles), list(m.assistant_roles),
+                        m.reasoning_key)
     return _pairs(turns, m.messages_key)
 
 
 def sharegpt(rec: dict, cfg: ImportConfig) -> list[tuple[str, str, str]]:
     """ShareGPT: `conversations` = [{from, value}] with human/gpt (the `system` field is ignored)."""
     m = cfg.sharegpt
-    items = rec.get(m.conversations_key)
-    if not isinstance(items, list) or not items:
-        raise Rejected(SCHEMA, f"`{m.conversations_key}` must be a non-empty list")
-    turns = []
-    for i, item in enumerate(items):
-        role = str((item or {}).get(m.role_key, "")).lower() if isinstance(item, dict) else ""
-        if role in m.user_roles:
-            turns.append(("client", _text(item.get(m.content_key), f"{m.conversations_key}[{i}]")))
-        elif role in m.assistant_roles:
-            turns.append(("counselor", _text(item.get(m.content_key), f"{m.conversations_key}[{i}]")))
+    items = _list(rec, m.conversations_key)
+    turns = _role_turns(items, m.conversations_key, m.role_key, m.content_key, list(m.user_roles), list(m.assistant_roles))
     return _pairs(turns, m.conversations_key)
 
 
