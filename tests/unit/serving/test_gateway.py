@@ -113,3 +113,11 @@ def test_overload_is_503_with_retry_after():
     c, _ = client(counselor=FullBackend())
     r = c.post("/v1/chat/completions", json=ask("hello"), headers=AUTH)
     assert r.status_code == 503 and r.headers["retry-after"] == "1" and r.json()["error"]["code"] == "overloaded"
+
+
+def test_psyllm_serve_refuses_to_start_without_a_key(monkeypatch, capsys):
+    from psyllm.cli import main
+
+    monkeypatch.delenv("PSYLLM_SERVE_API_KEY", raising=False)
+    assert main(["serve", "--model", "/nonexistent"]) == 2
+    assert "PSYLLM_SERVE_API_KEY" in capsys.readouterr().err
