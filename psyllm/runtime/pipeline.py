@@ -50,7 +50,7 @@ def _counselor_model(cfg: PsyllmConfig, out: str) -> str:
     return join(display_uri(out), "train", "model") if "train" in cfg.pipeline.stages else cfg.serve.counselor.engine.model
 
 
-def _serve(cfg: PsyllmConfig, out: str, parent_id: str | None, result: PipelineResult) -> PsyllmConfig:
+def _serve(cfg: PsyllmConfig, out: str, parent_id: str | None, result: PipelineResult) -> None:
     """Start the Serve app on the trained model (unless the evaluation is already finished)."""
     from psyllm.runtime.serve import start
 
@@ -63,10 +63,9 @@ def _serve(cfg: PsyllmConfig, out: str, parent_id: str | None, result: PipelineR
         run.log_params({f"serve.{k}": v for k, v in flatten(to_dict(served.serve)).items()})
         if eval_done and "evaluate" in cfg.pipeline.stages:
             run.set_tags({"psyllm.skipped": "True", "psyllm.url": url})
-            return served
+            return
         result.served_url = start(served)
         run.set_tags({"psyllm.url": result.served_url, "psyllm.skipped": "False"})
-    return served
 
 
 def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:

@@ -95,7 +95,7 @@ class DeepSpeedTrainer:
         _, client_state = self.engine.load_checkpoint(directory, tag="state")
         return client_state or {}
 
-    def export(self, out_dir: str, tokenizer, rank: int, adapter_dir: str | None = None) -> None:
+    def export(self, out_dir: str, tokenizer, rank: int, adapter_dir: str) -> None:
         """Gather the full weights (every rank), then rank 0 writes safetensors + config + tokenizer
         (with LoRA: the adapter to `adapter_dir` and the merged model to `out_dir`).
 
@@ -115,8 +115,8 @@ class DeepSpeedTrainer:
         if self.cfg.lora.enabled:
             unset_hf_deepspeed_config()
             self._hf_ds = None
-            merge_and_save(state, self.cfg.model, self.cfg.lora, out_dir, adapter_dir or f"{out_dir}.adapter", self.dtype)
-            tokenizer.save_pretrained(adapter_dir or f"{out_dir}.adapter")
+            merge_and_save(state, self.cfg.model, self.cfg.lora, out_dir, adapter_dir, self.dtype)
+            tokenizer.save_pretrained(adapter_dir)
         else:
             config = AutoConfig.from_pretrained(self.cfg.model)
             if getattr(config, "tie_word_embeddings", False):
