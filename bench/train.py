@@ -54,11 +54,12 @@ def plain_pytorch(args, export_dir: str) -> dict:
 
     from psyllm.io.shards import read_table
     from psyllm.training.packing import pack
-    from psyllm.training.tokenize import tokenize_sample
+    from psyllm.training.tokenize import Tokenized, tokenize_records
 
     tok = AutoTokenizer.from_pretrained(args.model)
-    samples = [s for r in read_table(os.path.join(export_dir, "parquet", "train")).to_pylist()
-               for s in [tokenize_sample(r["messages"], tok, args.seq_len)] if s]
+    records = read_table(os.path.join(export_dir, "parquet", "train")).to_pylist()
+    samples = [Tokenized(r["input_ids"], r["labels"]) for r in tokenize_records(records, tok, "per_turn", args.seq_len)
+               if not r["reason"]]
     rows = pack(samples, args.seq_len, tok.pad_token_id)
     device = "cuda" if args.device == "gpu" else "cpu"
     model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32).to(device)

@@ -6,8 +6,7 @@ import logging
 import sys
 
 from psyllm.config import ConfigError, load_config, to_dict, to_yaml
-from psyllm.ingest.quarantine import RejectLimitExceeded
-from psyllm.io.manifest import OutputExistsError, StageResult
+from psyllm.io.manifest import OutputExistsError, RejectLimitExceeded, StageResult
 from psyllm.io.readers import InputError
 
 STAGES = {
@@ -171,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         result = _run_stage(args, cfg)
-    except (InputError, OutputExistsError) as exc:
+    except (ConfigError, InputError, OutputExistsError) as exc:
         print(f"psyllm {args.stage}: {exc}", file=sys.stderr)
         return 2
     except RejectLimitExceeded as exc:

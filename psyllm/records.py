@@ -156,3 +156,15 @@ SFT_SCHEMA = pa.schema(
         ("messages", pa.list_(MESSAGE_TYPE)),
     ]
 )
+
+# A training sample (one counselor turn, or one dialogue under all_turns) the train stage could not use, with why.
+TRAIN_QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("split", pa.string()),
+        ("sample_id", pa.string()),
+        ("post_id", pa.string()),
+        ("turn", pa.int32()),  # the counselor turn (per_turn); -1 for a whole dialogue (all_turns)
+        ("reason", pa.string()),  # template | too_long | empty
+        ("detail", pa.string()),
+    ]
+)

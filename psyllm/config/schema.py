@@ -269,13 +269,19 @@ class TrainConfig:
     lr 1e-5 cosine, warmup 0.1, 3 epochs, cutoff ~8k); the model and cluster size come from the YAML."""
 
     model: str = "Qwen/Qwen3-8B"
-    cutoff_len: int = 8192  # longest sample in tokens (whole rounds are dropped from the end to fit)
+    # How multi-round reasoning is trained (psyllm/training/tokenize.py, docs/training.md): per_turn — one sample
+    # per counselor turn, its history rendered as the served model sees it (earlier turns without reasoning);
+    # all_turns — one sample per dialogue under a prefix-preserving training template keeping every reasoning.
+    reasoning_policy: str = "per_turn"
+    cutoff_len: int = 8192  # longest sample in tokens (per_turn drops the oldest rounds, all_turns the last, to fit)
+    max_reject_fraction: float = 0.05  # quarantined samples / all samples above this fails the stage (after writing)
     seq_len: int = 8192  # packed row length
     pack: bool = True
     micro_batch_size: int = 1
     grad_accum: int = 8
     epochs: int = 3
     max_steps: int = -1  # cap on optimizer steps (-1: epochs decide)
+    optimizer: str = "AdamW"  # DeepSpeed's AdamW (torch implementation) or any torch.optim name
     lr: float = 1e-5
     warmup_ratio: float = 0.1
     min_lr_ratio: float = 0.0
@@ -293,7 +299,8 @@ class TrainConfig:
     eval_steps: int = 50
     max_failures: int = 0
     fail_at_step: int = -1  # fault injection: raise once at this step (tests of resume); -1 never
-    seed: int = 0
+    seed: int = 0  # model initialisation (LoRA), dropout, and the per-epoch shuffle of packed rows
+    shuffle_buffer_rows: int = 1024  # packed rows shuffled together each epoch (seed + epoch); 0 keeps file order
     peak_tflops: float = 0.0  # per-device peak for model-FLOPs utilisation (e.g. 989 for H100/H200 bf16); 0: off
     lora: LoraConfig = field(default_factory=LoraConfig)
 

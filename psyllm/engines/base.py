@@ -55,9 +55,19 @@ class Generator(Protocol):
 _THINK = re.compile(r"^\s*(?:<think>)?(?P<reasoning>.*?)</think>\s*(?P<answer>.*)$", re.S)
 
 
-def split_reasoning(text: str) -> tuple[str | None, str]:
-    """Split Qwen3/DeepSeek-R1 output `<think>…</think>answer` (the opening tag may be in the prompt)."""
+def split_reasoning(text: str, opened: bool = False) -> tuple[str | None, str]:
+    """Split Qwen3/DeepSeek-R1 output `<think>…</think>answer` (the opening tag may be in the prompt: `opened`).
+    Output that opens reasoning and never closes it (generation stopped inside it) is all reasoning: the answer
+    is empty, so no reasoning ever reaches a client as content."""
     m = _THINK.match(text)
-    if not m:
-        return None, text.strip()
-    return m.group("reasoning").strip(), m.group("answer").strip()
+    if m:
+        return m.group("reasoning").strip(), m.group("answer").strip()
+    stripped = text.lstrip()
+    if opened or stripped.startswith("<think>"):
+        return stripped.removeprefix("<think>").strip(), ""
+    return None, text.strip()
+
+
+def opens_reasoning(prompt: str) -> bool:
+    """The prompt ends inside an opened `<think>` (DeepSeek-R1's generation prompt pre-fills it)."""
+    return prompt.rstrip().endswith("<think>")

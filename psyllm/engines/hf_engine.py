@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from psyllm.config.schema import EngineConfig
-from psyllm.engines.base import ChatRequest, ChatResponse, split_reasoning
+from psyllm.engines.base import ChatRequest, ChatResponse, opens_reasoning, split_reasoning
 
 
 class HFGenerator:
@@ -55,7 +55,7 @@ class HFGenerator:
             n_new = int((new != tok.pad_token_id).sum())
             text = tok.decode(new, skip_special_tokens=True)
             finished = tok.eos_token_id in new.tolist()
-            reasoning, answer = split_reasoning(text)
+            reasoning, answer = split_reasoning(text, opens_reasoning(texts[i]))
             responses.append(ChatResponse(
                 req.request_id, text=answer, reasoning=reasoning, prompt_tokens=int(enc["attention_mask"][i].sum()),
                 completion_tokens=n_new, finish_reason="stop" if finished else "length", model=self.model_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from psyllm.config.schema import EngineConfig
-from psyllm.engines.base import ChatRequest, ChatResponse, split_reasoning
+from psyllm.engines.base import ChatRequest, ChatResponse, opens_reasoning, split_reasoning
 
 
 class VLLMGenerator:
@@ -56,7 +56,7 @@ class VLLMGenerator:
                                  [self._sampling_params(requests[i]) for i in runnable], use_tqdm=False)
             for i, out in zip(runnable, outs):
                 completion = out.outputs[0]
-                reasoning, answer = split_reasoning(completion.text)
+                reasoning, answer = split_reasoning(completion.text, opens_reasoning(out.prompt or ""))
                 responses[i] = ChatResponse(
                     requests[i].request_id, text=answer, reasoning=reasoning,
                     prompt_tokens=len(out.prompt_token_ids or []), completion_tokens=len(completion.token_ids),

@@ -50,8 +50,11 @@ def answer(cfg: EvaluateConfig, cases: list[Case], model: Generator) -> list[Ite
     requests = [ChatRequest([system] + p.history, _sampling(cfg.sampling), request_id=p.item_id) for p in todo]
     items = []
     for p, r in zip(todo, model.generate(requests)):
-        items.append(Item(p.item_id, p.case.case_id, p.case.kind, p.case.topic, p.turn, answer=r.text if r.ok else "",
-                          error=r.error, probe=p.case.probe))
+        error = r.error
+        if not error and r.finish_reason == "length" and not r.text.strip():
+            error = "no answer: generation stopped inside the reasoning (finish_reason length)"
+        items.append(Item(p.item_id, p.case.case_id, p.case.kind, p.case.topic, p.turn, answer="" if error else r.text,
+                          error=error, probe=p.case.probe))
     return items
 
 

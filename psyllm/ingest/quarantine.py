@@ -21,7 +21,3 @@ class Rejected(Exception):
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}")
         self.reason, self.detail = reason, detail
-
-
-class RejectLimitExceeded(RuntimeError):
-    """Too large a fraction of the input was quarantined; outputs were written for inspection."""

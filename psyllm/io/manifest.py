@@ -16,6 +16,10 @@ class OutputExistsError(RuntimeError):
     """The output directory holds a finished run made with another config or input."""
 
 
+class RejectLimitExceeded(RuntimeError):
+    """Too large a fraction of a stage's input was quarantined; outputs were written for inspection."""
+
+
 def read_manifest(dir_uri: str, storage=None) -> dict | None:
     fs, path = filesystem(dir_uri, storage)
     target = join(path, MANIFEST)

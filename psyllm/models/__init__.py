@@ -1,1 +1,1 @@
-"""Model builders that need no hub access."""
+"""Model builders that need no hub access, and the published chat templates."""

@@ -16,7 +16,7 @@ from psyllm.ingest import quarantine as q
 from psyllm.ingest.finalize import resolve_duplicates, write_final
 from psyllm.ingest.processor import PostProcessor
 from psyllm.io.filesystem import display_uri, filesystem, join
-from psyllm.io.manifest import StageResult, prepare_output, write_manifest
+from psyllm.io.manifest import RejectLimitExceeded, StageResult, prepare_output, write_manifest
 from psyllm.io.readers import file_digest, iter_raw_rows, list_inputs
 from psyllm.io.shards import ShardWriter
 from psyllm.records import QUARANTINE_SCHEMA, STAGED_SCHEMA
@@ -118,7 +118,7 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     if fraction > cfg.ingest.max_reject_fraction:
         manifest.update(complete=False, error=f"quarantined fraction {fraction:.3f} > {cfg.ingest.max_reject_fraction}")
         write_manifest(output_uri, manifest, storage)
-        raise q.RejectLimitExceeded(f"ingest: {manifest['error']}; see {join(output_uri, 'quarantine')}")
+        raise RejectLimitExceeded(f"ingest: {manifest['error']}; see {join(output_uri, 'quarantine')}")
     write_manifest(output_uri, manifest, storage)
     return StageResult(output_uri, manifest, skipped=False)
 

@@ -18,7 +18,8 @@ def log_stage(run: StageRun, result: StageResult, config: dict, stage: str) -> N
     run.log_counts(result.counts)
     if manifest.get("history") and manifest.get("curve_run_id") != run.run_id:  # not already logged live
         run.log_curve(manifest["history"])
-    run.set_tags({"psyllm.fingerprint": manifest.get("fingerprint", ""), "psyllm.skipped": str(result.skipped)})
+    run.set_tags({"psyllm.fingerprint": manifest.get("fingerprint", ""), "psyllm.skipped": str(result.skipped),
+                  **manifest.get("tags", {})})
     model_dir = manifest.get("model_dir")
     logged = {}
     if model_dir and not result.skipped and not is_remote(model_dir):  # inputs become its linked training data

@@ -15,15 +15,17 @@ def deepspeed_config(cfg: TrainConfig, bf16: bool) -> dict:
     zero = {"stage": cfg.zero_stage, "stage3_gather_16bit_weights_on_model_save": True, "overlap_comm": bf16}
     if cfg.offload_optimizer:
         zero["offload_optimizer"] = {"device": "cpu", "pin_memory": True}
+    params = {"lr": cfg.lr, "weight_decay": cfg.weight_decay}
+    if cfg.optimizer == "AdamW":  # torch's: DeepSpeed's fused CPU Adam would compile an op first (~80 s here)
+        params["torch_adam"] = not cfg.offload_optimizer
     return {
         "train_micro_batch_size_per_gpu": cfg.micro_batch_size,
         "gradient_accumulation_steps": cfg.grad_accum,
         "gradient_clipping": cfg.max_grad_norm,
         "zero_optimization": zero,
         "bf16": {"enabled": bf16},
-        # torch's AdamW: DeepSpeed's fused CPU Adam would compile an op first (~80 s on the dev machines).
-        "optimizer": {"type": "AdamW", "params": {"lr": cfg.lr, "weight_decay": cfg.weight_decay,
-                                                  "torch_adam": not cfg.offload_optimizer}},
+        "optimizer": {"type": cfg.optimizer, "params": params},
+        "zero_allow_untested_optimizer": cfg.optimizer != "AdamW",  # plain torch optimizers work under ZeRO
         "steps_per_print": 10**9,
         "wall_clock_breakdown": False,
     }
@@ -46,8 +48,10 @@ class DeepSpeedTrainer:
 
     def __init__(self, cfg: TrainConfig, total_steps: int, bf16: bool):
         import deepspeed
-        from transformers import AutoModelForCausalLM
+        from transformers import AutoModelForCausalLM, set_seed
         from transformers.integrations import HfDeepSpeedConfig
+
+        set_seed(cfg.seed)  # adapter initialisation and dropout
 
         self.cfg, self.bf16 = cfg, bf16
         self.ds_config = deepspeed_config(cfg, bf16)
@@ -63,23 +67,39 @@ class DeepSpeedTrainer:
             lr_scheduler=lambda opt: torch.optim.lr_scheduler.LambdaLR(
                 opt, cosine_with_warmup(total_steps, cfg.warmup_ratio, cfg.min_lr_ratio)))
         self.device = self.engine.device
+        self.world_size = self.engine.dp_world_size  # ZeRO averages gradients over the data-parallel ranks
 
-    def loss(self, batch: dict) -> torch.Tensor:
+    def loss_sum(self, batch: dict) -> torch.Tensor:
+        """Summed cross-entropy over the batch's trained positions (transformers sums when given a count)."""
         return self.engine(input_ids=batch["input_ids"].to(self.device), labels=batch["labels"].to(self.device),
-                           position_ids=batch["position_ids"].to(self.device), use_cache=False).loss
+                           position_ids=batch["position_ids"].to(self.device), use_cache=False,
+                           num_items_in_batch=1).loss
 
-    def micro_step(self, batch: dict) -> float:
-        """Forward, backward and (at accumulation boundaries) optimizer + scheduler step."""
-        loss = self.loss(batch)
-        self.engine.backward(loss)
+    def micro_step(self, batch: dict, step_tokens: float) -> float:
+        """Forward, backward and (at accumulation boundaries) optimizer + scheduler step. The loss is divided by
+        `step_tokens`, the trained tokens of the whole optimizer step on all ranks; DeepSpeed's own division by
+        the accumulation steps is off and its average over ranks is undone, so the step's gradient is the
+        token mean over everything it saw. Returns this micro-batch's summed loss."""
+        total = self.loss_sum(batch)
+        self.engine.backward(total * (self.world_size / step_tokens), scale_wrt_gas=False)
         self.engine.step()
-        return float(loss.detach())
+        return float(total.detach())
 
     @torch.no_grad()
-    def eval_loss(self, batch: dict) -> float:
+    def eval_loss_sum(self, batch: dict) -> float:
         self.engine.eval()
         try:
-            return float(self.loss(batch))
+            return float(self.loss_sum(batch))
+        finally:
+            self.engine.train()
+
+    @torch.no_grad()
+    def logits(self, probe: dict) -> torch.Tensor:
+        """The live model's logits on `probe` (every rank must call this under ZeRO-3: it gathers weights)."""
+        self.engine.eval()
+        try:
+            return self.engine(input_ids=probe["input_ids"].to(self.device), position_ids=probe["position_ids"].to(
+                self.device), use_cache=False).logits.float().cpu()
         finally:
             self.engine.train()
 
@@ -99,22 +119,22 @@ class DeepSpeedTrainer:
         """Gather the full weights (every rank), then rank 0 writes safetensors + config + tokenizer
         (with LoRA: the adapter to `adapter_dir` and the merged model to `out_dir`).
 
-        Full-parameter export builds no model: with ZeRO-3 active, building one would enter zero.Init, a
-        collective the other ranks are not in (it deadlocked). The LoRA merge needs one, so it first leaves
-        ZeRO-3's HF integration (nothing trains after this point)."""
+        With ZeRO-3's HF integration active, building a model would enter zero.Init, a collective the other ranks
+        are not in (it deadlocked): after the gather every rank leaves it, so the LoRA merge and the export check
+        can build plain models."""
         from huggingface_hub import save_torch_state_dict
         from transformers import AutoConfig, GenerationConfig
         from transformers.integrations.deepspeed import unset_hf_deepspeed_config
 
         tmp = Path(out_dir).with_name(Path(out_dir).name + ".gathered")
         self.engine.save_16bit_model(str(tmp), "weights.bin")
+        unset_hf_deepspeed_config()  # nothing trains after this; models built from here on are plain ones
+        self._hf_ds = None
         if rank != 0:
             return
         state = torch.load(tmp / "weights.bin", map_location="cpu", weights_only=True)
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         if self.cfg.lora.enabled:
-            unset_hf_deepspeed_config()
-            self._hf_ds = None
             merge_and_save(state, self.cfg.model, self.cfg.lora, out_dir, adapter_dir, self.dtype)
             tokenizer.save_pretrained(adapter_dir)
         else:

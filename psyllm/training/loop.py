@@ -1,5 +1,10 @@
 """The one SFT loop. It knows nothing of Ray: a TrainContext hands it batches, checkpoints and reporting
-(runtime/train.py implements it with Ray Train; a test can implement it in one process)."""
+(runtime/train.py implements it with Ray Train; a test can implement it in one process).
+
+The loss of an optimizer step is normalized by the trained tokens of the whole step — every micro-batch of the
+accumulation window on every rank — as HF Trainer and LLaMA-Factory do, not a mean of per-row means: a token
+weighs the same whether it sits in a long or a short row, and micro-batch 4 x accumulation 1 gives the gradient
+of micro-batch 1 x accumulation 4 on the same rows."""
 from __future__ import annotations
 
 import tempfile
@@ -46,11 +51,17 @@ def make_plan(cfg: TrainConfig, rows: int, world_size: int) -> Plan:
     return Plan(steps_per_epoch, min(total, cfg.max_steps) if cfg.max_steps > 0 else total)
 
 
+def trained_targets(labels) -> int:
+    """Positions that carry a loss: labels other than -100 once shifted by one (what each position predicts)."""
+    return int((labels[..., 1:] != -100).sum())
+
+
 def _evaluate(trainer, ctx: TrainContext) -> float:
+    """Token-weighted loss over the whole validation split, all ranks."""
     total, count = 0.0, 0
     for batch in ctx.eval_batches():
-        total += trainer.eval_loss(batch)
-        count += 1
+        total += trainer.eval_loss_sum(batch)
+        count += trained_targets(batch["labels"])
     total, count = ctx.all_reduce_sum([total, float(count)])
     return total / count if count else float("nan")
 
@@ -67,23 +78,23 @@ def train(cfg: TrainConfig, ctx: TrainContext, plan: Plan, trainer, n_params: in
     while step < plan.total_steps:
         epoch = step // plan.steps_per_epoch
         skip = (step - epoch * plan.steps_per_epoch) * accum  # micro-batches of this epoch already trained
-        window_loss, window_tokens, t0 = 0.0, 0.0, time.perf_counter()
+        window, t0 = [], time.perf_counter()
         for i, batch in enumerate(ctx.train_batches(epoch)):
             if i >= plan.steps_per_epoch * accum or step >= plan.total_steps:
                 break
             if i < skip:
                 continue
-            window_loss += trainer.micro_step(batch)
-            window_tokens += float((batch["labels"] != -100).sum())
-            if (i + 1) % accum:
+            window.append(batch)
+            if len(window) < accum:
                 continue
+            (tokens,) = ctx.all_reduce_sum([float(sum(trained_targets(b["labels"]) for b in window))])
+            (loss_sum,) = ctx.all_reduce_sum([sum(trainer.micro_step(b, max(tokens, 1.0)) for b in window)])
             step += 1
-            loss_sum, tokens = ctx.all_reduce_sum([window_loss / accum, window_tokens])
             seconds = time.perf_counter() - t0
-            loss = loss_sum / ctx.world_size
+            loss = loss_sum / max(tokens, 1.0)
             first_loss = loss if first_loss is None else first_loss
             last = {"step": step, "epoch": epoch, "loss": loss, "first_loss": first_loss, "lr": trainer.lr,
-                    "trained_tokens_per_s": tokens / seconds, "resumed_from": resumed_from}
+                    "trained_tokens": tokens, "trained_tokens_per_s": tokens / seconds, "resumed_from": resumed_from}
             if cfg.peak_tflops > 0:
                 last["mfu"] = 6 * n_params * last["trained_tokens_per_s"] / (cfg.peak_tflops * 1e12 * ctx.world_size)
             if cfg.eval_steps > 0 and (step % cfg.eval_steps == 0 or step == plan.total_steps):
@@ -97,5 +108,5 @@ def train(cfg: TrainConfig, ctx: TrainContext, plan: Plan, trainer, n_params: in
                 ctx.report(last, None)
             if step == cfg.fail_at_step and resumed_from == 0:
                 raise InjectedFailure(f"fault injected at step {step} (train.fail_at_step)")
-            window_loss, window_tokens, t0 = 0.0, 0.0, time.perf_counter()
+            window, t0 = [], time.perf_counter()
     return history

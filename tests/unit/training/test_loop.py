@@ -49,12 +49,14 @@ class CountingTrainer:
     def __init__(self):
         self.seen, self.trained = [], 0
 
-    def micro_step(self, batch):
+    def micro_step(self, batch, step_tokens):
+        """Returns the micro-batch's summed loss (one trained position per batch here)."""
+        assert step_tokens == 2.0  # the whole accumulation window's trained positions, not this batch's
         self.seen.append((batch["epoch"], batch["index"]))
         self.trained += 1
         return 10.0 / self.trained
 
-    def eval_loss(self, batch):
+    def eval_loss_sum(self, batch):
         return 1.0
 
     def save(self, directory, client_state):
@@ -79,7 +81,8 @@ def test_failure_resumes_from_the_checkpoint_and_keeps_the_whole_curve(tmp_path)
     assert [h["step"] for h in history] == [1, 2, 3, 4, 5, 6]
     assert {h["resumed_from"] for h in history[4:]} == {4}  # steps 5-6 redone after the step-4 checkpoint
     assert trainer.seen == [(2, 0), (2, 1), (2, 2), (2, 3)]  # epoch 2 only: finished micro-batches are skipped
-    assert history[-1]["first_loss"] == history[0]["loss"] == 7.5  # (10/1 + 10/2) / 2, carried across the restart
+    assert history[-1]["first_loss"] == history[0]["loss"] == 7.5  # (10/1 + 10/2) / 2 tokens, carried across the restart
+    assert all(h["trained_tokens"] == 2.0 for h in history)
     assert [h["step"] for h in history if "eval_loss" in h] == [3, 6]
     assert all(h["trained_tokens_per_s"] > 0 for h in history)
 

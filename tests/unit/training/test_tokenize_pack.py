@@ -3,7 +3,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from psyllm.training.packing import pack
-from psyllm.training.tokenize import IGNORE, tokenize_chat, tokenize_sample
+from psyllm.training.tokenize import IGNORE, tokenize_sample, turn_samples
 
 MSGS = [
     {"role": "system", "content": "You are a counselor."},
@@ -19,28 +19,8 @@ def tok(tiny_model):
     return AutoTokenizer.from_pretrained(tiny_model)
 
 
-def test_labels_are_ignored_everywhere_but_assistant_turns(tok):
-    out = tokenize_chat(MSGS, tok)
-    trained = tok.decode([t for t, lab in zip(out.input_ids, out.labels) if lab != IGNORE])
-    assert "explore the worry" in trained and "What evidence do you have" in trained and "</think>" in trained
-    assert trained.count("<|im_end|>") == 2  # each assistant turn learns to stop
-    for text in ("You are a counselor", "I feel tense", "That I will fail", "<|im_start|>assistant"):
-        assert text not in trained
-    ignored = tok.decode([t for t, lab in zip(out.input_ids, out.labels) if lab == IGNORE])
-    assert "I feel tense before meetings" in ignored and "You are a counselor" in ignored
-    assert all(lab in (IGNORE, t) for t, lab in zip(out.input_ids, out.labels))
-
-
-def test_truncation_drops_whole_rounds_then_the_sample(tok):
-    full = len(tokenize_chat(MSGS, tok).input_ids)
-    one_round = len(tokenize_chat(MSGS[:3], tok).input_ids)
-    assert len(tokenize_sample(MSGS, tok, cutoff_len=full).input_ids) == full
-    assert len(tokenize_sample(MSGS, tok, cutoff_len=full - 1).input_ids) == one_round
-    assert tokenize_sample(MSGS, tok, cutoff_len=one_round - 1) is None
-
-
 def test_packing_resets_positions_and_fills_rows(tok):
-    a, b = tokenize_chat(MSGS[:3], tok), tokenize_chat(MSGS, tok)
+    a, b = (tokenize_sample(m, tok, 4096) for m in turn_samples(MSGS, "per_turn"))
     rows = pack([a, b, a], seq_len=len(a.input_ids) + len(b.input_ids) + 3, pad_id=tok.pad_token_id)
     assert len(rows) == 2
     r = rows[0]
@@ -51,7 +31,7 @@ def test_packing_resets_positions_and_fills_rows(tok):
 
 def test_packed_samples_do_not_see_each_other(tok, tiny_model):
     model = AutoModelForCausalLM.from_pretrained(tiny_model).eval()
-    a, b = tokenize_chat(MSGS[:3], tok), tokenize_chat(MSGS, tok)
+    a, b = (tokenize_sample(m, tok, 4096) for m in turn_samples(MSGS, "per_turn"))
     (row,) = pack([a, b], seq_len=len(a.input_ids) + len(b.input_ids), pad_id=tok.pad_token_id)
     with torch.no_grad():
         packed = model(input_ids=torch.tensor([row["input_ids"]]), position_ids=torch.tensor([row["position_ids"]]),
