@@ -1,4 +1,4 @@
-"""Model names that resolve to folders built on this machine: `psyllm-tiny` is the tiny random Qwen2-shaped
+"""Model names that resolve to folders built on this machine: `psyllm-tiny` is the tiny random Qwen3
 model of models/tiny.py, for machines without Hub access (conf/offline.yaml, CI)."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def tiny_model_dir() -> str:
     """The tiny model's folder, built once (seeded, so every build is the same model)."""
     from psyllm.models.tiny import build_tiny_model
 
-    out = cache_dir() / "tiny-model"
+    out = cache_dir() / "tiny-qwen3"  # named by its build: an older tiny model in the cache is not reused
     if not (out / "model.safetensors").exists():
         tmp = out.with_name(out.name + f".tmp{os.getpid()}")
         build_tiny_model(tmp)
