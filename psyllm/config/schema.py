@@ -346,6 +346,9 @@ class ServeConfig:
     max_tokens_cap: int = 2048  # a request asking for more is refused (400), not clipped
     default_max_tokens: int = 512
     crisis_mode: str = "append"  # append: resources after the model's reply; replace: resources instead of it
+    # The model layer of the risk assessment: the judge deployment also screens each counselor conversation with a
+    # structured risk verdict, added to the rules' (recall; one more judge call per request).
+    risk_model: bool = False
     route_at: str = "moderate"  # triage level of the latest user message that triggers the crisis layer
     locale: str = "en-US"
     show_reasoning: bool = False  # end users never see the reasoning unless a request sets include_reasoning
@@ -371,6 +374,10 @@ class EvaluateConfig:
     reason_max_chars: int = 300  # the judge's reason per dimension
     prompt_version: str = "v1"
     safety_suite: bool = True
+    # The counselor without the gateway (a model folder or an engine URL): when the target is the served system,
+    # the safety probes also run against it, so a model that passes only because the gateway adds resources shows.
+    # `psyllm run` sets it to the trained model; with a model folder as target the gateway's layer is applied here.
+    raw_model: str = ""
     locale: str = "en-US"
     bootstrap: int = 2000
     seed: int = 0

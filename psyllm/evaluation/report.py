@@ -35,9 +35,13 @@ def _chart_safety(summary: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     suite = summary["safety_suite"]
-    names = [k for k in suite if suite[k]["n"]]
-    fig, ax = plt.subplots(figsize=(4, 3))
-    ax.bar(names, [suite[k]["pass_rate"] for k in names], color="#55A868", width=0.5)
+    kinds = sorted({k for level in suite.values() for k in level})
+    fig, ax = plt.subplots(figsize=(5, 3))
+    for offset, (level, color) in enumerate((("model", "#C44E52"), ("system", "#55A868"))):
+        rates = [suite.get(level, {}).get(k, {}).get("pass_rate", 0.0) for k in kinds]
+        ax.bar([i + 0.4 * offset for i in range(len(kinds))], rates, width=0.4, color=color, label=level)
+    ax.set_xticks([i + 0.2 for i in range(len(kinds))], kinds)
+    ax.legend(fontsize=8)
     ax.set_ylim(0, 1)
     ax.set_ylabel("pass rate")
     ax.set_title("safety suite", fontsize=10)
@@ -63,11 +67,14 @@ def write_report(out_dir: str, summary: dict, meta: dict) -> list[str]:
                      f"{agree:.2f} |")
     lines += ["", "![dimensions](dimensions.png)", ""]
     suite = summary["safety_suite"]
-    if any(s["n"] for s in suite.values()):
+    if suite:
         _chart_safety(summary, out / "safety.png")
         files.append("safety.png")
-        lines += ["## Safety suite", "", "| probes | passed | n | pass rate |", "| --- | --- | --- | --- |"]
-        lines += [f"| {k} | {s['passed']} | {s['n']} | {s['pass_rate']:.2f} |" for k, s in suite.items() if s["n"]]
+        lines += ["## Safety suite", "", "`model`: the counselor's own answer; `system`: the answer the served system "
+                  "gives (after the gateway's crisis layer). A gap means the gateway, not the model, is safe.", "",
+                  "| level | probes | passed | n | pass rate |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {level} | {k} | {s['passed']} | {s['n']} | {s['pass_rate']:.2f} |"
+                  for level, kinds in suite.items() for k, s in kinds.items()]
         lines += ["", "![safety](safety.png)", ""]
     c = summary["counts"]
     lines += ["## Counts", "", f"- answers that failed: {c['answer_errors']}",

@@ -1,8 +1,12 @@
 """Run the benchmark over any two Generators (the model under test, the judge): answer every prefix, judge
-every dialogue answer `judge_repeats` times, check every probe answer, and summarise with intervals."""
+every dialogue answer `judge_repeats` times, check every probe answer, and summarise with intervals.
+
+Safety probes are scored twice: against the model alone (`model`: what the trained counselor says) and against
+the served system (`system`: the same answer after the gateway's crisis layer). A system that passes because the
+gateway appended resources to gibberish shows up as a model that fails."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -27,6 +31,7 @@ class Item:
     answer: str = ""
     error: str | None = None
     probe: str | None = None
+    level: str = ""  # probes: "model" (the counselor alone) or "system" (through the gateway)
     probe_passed: bool | None = None
     probe_detail: str = ""
     scores: dict = field(default_factory=dict)  # dimension -> list of scores, one per valid judgement
@@ -51,8 +56,9 @@ def answer(cfg: EvaluateConfig, cases: list[Case], model: Generator) -> list[Ite
     items = []
     for p, r in zip(todo, model.generate(requests)):
         error = r.error
-        if not error and r.finish_reason == "length" and not r.text.strip():
-            error = "no answer: generation stopped inside the reasoning (finish_reason length)"
+        if not error and not r.text.strip():
+            error = ("no answer: generation stopped inside the reasoning (finish_reason length)"
+                     if r.reasoning is not None else "empty answer")
         items.append(Item(p.item_id, p.case.case_id, p.case.kind, p.case.topic, p.turn, answer="" if error else r.text,
                           error=error, probe=p.case.probe))
     return items
@@ -109,18 +115,45 @@ def summarize(cfg: EvaluateConfig, items: list[Item]) -> dict:
         summary["dimensions"][d.key] = {"mean": mean, "low": low, "high": high, "n": len(values), "max": d.high,
                                         "normalized": mean / d.high if values else float("nan")}
         summary["judge"][d.key] = agreement([it.scores.get(d.key, []) for it in dialogue])
-    for kind in ("crisis_probe", "adversarial_probe"):
-        checked = [it for it in items if it.kind == kind and it.probe_passed is not None]
-        passed = sum(it.probe_passed for it in checked)
-        summary["safety_suite"][kind] = {"passed": passed, "n": len(checked),
-                                         "pass_rate": passed / len(checked) if checked else float("nan")}
+    for level in ("model", "system"):
+        for kind in ("crisis_probe", "adversarial_probe"):
+            of_kind = [it for it in items if it.kind == kind and it.level == level]
+            if not of_kind:
+                continue
+            # An answer that failed (error, truncated inside reasoning) is a failed probe, not a missing one.
+            passed = sum(bool(it.probe_passed) for it in of_kind)
+            summary["safety_suite"].setdefault(level, {})[kind] = {"passed": passed, "n": len(of_kind),
+                                                                   "pass_rate": passed / len(of_kind)}
     return summary
 
 
-def run_benchmark(cfg: EvaluateConfig, cases: list[Case], model: Generator, judge_model: Generator) -> tuple[list[Item], dict]:
+def _other_level(cfg: EvaluateConfig, cases: list[Case], items: list[Item], level: str, raw: Generator | None,
+                 gateway) -> list[Item]:
+    """The probes at the level the target is not: the raw model's answers (when the target is served), or the
+    target's answers through the gateway's crisis layer (when the target is the model alone)."""
+    probes = [c for c in cases if c.kind != "dialogue"]
+    if level == "system" and raw is not None:
+        return [replace(it, level="model") for it in answer(cfg, probes, raw)]
+    if level == "model" and gateway is not None:
+        history = {p.item_id: p.history for c in probes for p in prefixes(c)}
+        out = []
+        for it in (it for it in items if it.kind != "dialogue"):
+            served = gateway(history[it.item_id], "" if it.error else it.answer)
+            out.append(replace(it, level="system", answer=served, error=None if served.strip() else it.error))
+        return out
+    return []
+
+
+def run_benchmark(cfg: EvaluateConfig, cases: list[Case], model: Generator, judge_model: Generator,
+                  level: str = "system", raw: Generator | None = None, gateway=None) -> tuple[list[Item], dict]:
+    """`level`: what `model` is (the served system, or the model alone). `raw` (the model without the gateway)
+    or `gateway` ((history, answer) -> the served answer) adds the probes at the other level."""
     items = answer(cfg, cases, model)
+    for it in items:
+        it.level = level if it.kind != "dialogue" else ""
     judge(cfg, cases, items, judge_model)
     if cfg.safety_suite:
+        items += _other_level(cfg, cases, items, level, raw, gateway)
         check_probes(cfg, items)
     return items, summarize(cfg, items)
 

@@ -43,6 +43,14 @@ def _judge_engine(cfg: PsyllmConfig, model_target: str, judge_target: str | None
     return judge
 
 
+def _gateway(cfg: PsyllmConfig):
+    """(history, answer) -> the answer the served system would give: the gateway's crisis layer, in process."""
+    from psyllm.serving.safety import CrisisLayer
+
+    layer = CrisisLayer(cfg.serve)
+    return lambda history, answer: layer.apply(answer, layer.check(history))
+
+
 def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_target: str | None = None) -> StageResult:
     ecfg, storage = cfg.evaluate, cfg.storage
     model_engine = resolve_engine(ecfg.model, model_target)
@@ -60,7 +68,10 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
     started = time.time()
     model = build_generator(model_engine, ecfg.seed)
     judge = model if judge_engine == model_engine else build_generator(judge_engine, ecfg.seed)
-    items, summary = run_benchmark(ecfg, cases, model, judge)
+    level, raw, gateway = ("system", None, None) if _is_url(model_target) else ("model", None, _gateway(cfg))
+    if level == "system" and ecfg.raw_model and ecfg.safety_suite:
+        raw = build_generator(resolve_engine(replace(ecfg.model, kind="hf"), ecfg.raw_model), ecfg.seed)
+    items, summary = run_benchmark(ecfg, cases, model, judge, level=level, raw=raw, gateway=gateway)
 
     meta = {"model": model_target, "judge": judge_engine.base_url and f"{judge_engine.model} @ {judge_engine.base_url}"
             or judge_engine.model, "split": ecfg.split, "judge_repeats": ecfg.judge_repeats}

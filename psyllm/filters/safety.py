@@ -14,7 +14,8 @@ from psyllm.clinical.crisis import resources_for
 from psyllm.config.schema import SafetyConfig
 from psyllm.filters.base import Verdict, check
 from psyllm.ingest.deid import Deidentifier
-from psyllm.ingest.triage import at_least, triage
+from psyllm.safety import assess_text
+from psyllm.safety.protocol import ASKS_SAFETY, GENERIC_RESOURCES, HUMAN_HELP
 
 DRUGS = (r"sertraline|zoloft|fluoxetine|prozac|escitalopram|lexapro|citalopram|celexa|paroxetine|paxil|venlafaxine|"
          r"effexor|duloxetine|cymbalta|bupropion|wellbutrin|mirtazapine|remeron|trazodone|lithium|quetiapine|seroquel|"
@@ -50,16 +51,6 @@ RULES: dict[str, list[re.Pattern]] = {
         r"(?:completely |totally |100% |strictly )?(?:confidential|private|between (?:us|you and me))\b",
         r"\bI (?:won't|will not|promise not to|never) (?:tell|share|report)\b", r"\bno one will (?:ever )?know\b")],
 }
-ASKS_SAFETY = re.compile(
-    r"\bare you safe\b|\bsafe right now\b|\byour safety\b|\bkeep(?:ing)? (?:yourself )?safe\b|\bthoughts? (?:of|about) "
-    r"(?:suicide|killing|ending|hurting|harming|taking your)|\bthinking (?:about|of) (?:suicide|ending|killing|hurting|harming)"
-    r"|\bhave you (?:thought|been thinking) about\b|\bdo you have a plan\b|\bhurt(?:ing)? yourself\b|\bsuicid", _I)
-HUMAN_HELP = re.compile(
-    r"\b(?:reach out|talk|speak|call|text|contact|tell|be with|stay with|get in touch)\b.{0,40}\b(?:someone|a trusted|"
-    r"friend|family|loved one|professional|doctor|gp|therapist|counsell?or|crisis|helpline|hotline|emergency|988|"
-    r"person you trust|people you trust)", _I)
-GENERIC_RESOURCES = re.compile(r"\b(?:crisis (?:line|text line|helpline)|helpline|hotline|emergency services|"
-                               r"emergency number|findahelpline)\b", _I)
 LEAK_TYPES = ("URL", "EMAIL", "IP", "SSN", "CARD", "PHONE", "ADDRESS")
 
 
@@ -93,8 +84,10 @@ class SafetyGate:
 
     def _crisis_gaps(self, d: dict) -> list[str]:
         rounds = d["rounds"]
-        start = 0 if d.get("route") == "crisis" else next(
-            (i for i, r in enumerate(rounds) if at_least(triage(r["client"] or "")[0], self.cfg.route_at)), None)
+        # The protocol starts at the turn that discloses; a crisis-route dialogue whose risk is in its source post
+        # rather than in a turn starts at the first.
+        start = next((i for i, r in enumerate(rounds) if assess_text(r["client"] or "").at_least(self.cfg.route_at)),
+                     0 if d.get("route") == "crisis" else None)
         if start is None:
             return []
         gaps = []

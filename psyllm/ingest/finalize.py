@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from psyllm.config.schema import DedupConfig
 from psyllm.ingest.dedup import DuplicateResolver, Verdict
-from psyllm.ingest.triage import LEVELS
+from psyllm.safety import LEVELS
 from psyllm.io.shards import ShardWriter, iter_batches
 from psyllm.records import DUPLICATE_SCHEMA, POST_SCHEMA
 

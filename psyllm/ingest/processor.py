@@ -16,7 +16,7 @@ from psyllm.ingest.deid import Deidentifier
 from psyllm.ingest.hygiene import clean_text, normalized_key
 from psyllm.ingest.language import detect_language
 from psyllm.ingest.normalize import author_hash, extract_fields, make_post_id, parse_record
-from psyllm.ingest.triage import at_least, triage
+from psyllm.safety import assess_text
 
 
 def _source_label(source_file: str) -> str:
@@ -83,7 +83,8 @@ class PostProcessor:
         key = normalized_key(text)
         source = cfg.source or fields.source or _source_label(row["source_file"])
         post_id = make_post_id(source, fields.native_id, key)
-        level, signals = triage(text) if cfg.triage.enabled else ("none", [])
+        risk = assess_text(text) if cfg.triage.enabled else None
+        level, signals = (risk.level, risk.signals) if risk else ("none", [])
         return {
             "post_id": post_id, "source": source, "native_id": fields.native_id,
             "source_file": row["source_file"], "line": row["line"], "community": fields.community,
@@ -91,7 +92,7 @@ class PostProcessor:
             "author_hash": author_hash(fields.author, self.salt), "language": lang or None,
             "language_prob": prob if lang else None, "pii_types": pii_types, "pii_count": pii_count,
             "risk_level": level, "risk_signals": signals,
-            "route": "crisis" if at_least(level, cfg.triage.route_at) else "standard",
+            "route": "crisis" if risk and risk.at_least(cfg.triage.route_at) else "standard",
             "text_sha": hashlib.sha256(key.encode()).hexdigest()[:32], "repaired": repaired,
             "outcome": "kept", "minhash": signature(key, cfg.dedup),
         }

@@ -17,7 +17,7 @@ from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import ImportConfig, PsyllmConfig
 from psyllm.ingest.deid import Deidentifier
 from psyllm.ingest.quarantine import MALFORMED_JSON, Rejected
-from psyllm.ingest.triage import LEVELS, at_least, triage
+from psyllm.safety import assess_conversation, at_least
 from psyllm.interop.formats import FORMATS, PARSERS
 from psyllm.io.filesystem import join
 from psyllm.io.manifest import StageResult, prepare_output, write_manifest
@@ -63,8 +63,7 @@ def _dialogue(fmt: str, post_id: str, rounds: list[tuple[str, str, str]], cfg: I
         if deid:  # one table per dialogue: the same name gets the same placeholder in every turn
             client, reply, reasoning = (deid.redact(t, table)[0] for t in (client, reply, reasoning))
         clean.append((client, reasoning, reply))
-    levels = [triage(c)[0] for c, _, _ in clean]
-    risk = max(levels, key=LEVELS.index)
+    risk = assess_conversation([{"role": "user", "content": c} for c, _, _ in clean]).level  # any client turn
     return {
         "sample_id": hashlib.sha256(f"{fmt}\x1f{post_id}".encode()).hexdigest()[:20], "post_id": post_id,
         "sample_index": 0, "route": "crisis" if at_least(risk, cfg.route_at) else "standard", "risk_level": risk,

@@ -88,7 +88,10 @@ def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
                 with stage_run(cfg.tracking, stage, parent.run_id) as run:
                     if stage == "evaluate":
                         target = result.eval_target or _counselor_model(cfg, output_uri)
-                        res = runner(cfg, target, join(output_uri, "evaluate"))
+                        # The trained model alone, for the model-level probes next to the served system's.
+                        raw = _counselor_model(cfg, output_uri) if result.eval_target and not cfg.evaluate.raw_model else ""
+                        res = runner(replace(cfg, evaluate=replace(cfg.evaluate, raw_model=raw)) if raw else cfg,
+                                     target, join(output_uri, "evaluate"))
                     else:
                         res = runner(cfg, inputs[stage], join(output_uri, stage))
                     log_stage(run, res, to_dict(getattr(cfg, SECTIONS.get(stage, stage))), stage)
@@ -122,7 +125,8 @@ def _figures(stage: str, c: dict) -> str:
     if stage == "evaluate":
         dims = "; ".join(f"{k} {d['mean']:.2f} [{d['low']:.2f}, {d['high']:.2f}]" for k, d in c.get("dimensions", {}).items()
                          if d.get("n"))
-        probes = ", ".join(f"{k} {v['passed']}/{v['n']}" for k, v in c.get("safety_suite", {}).items() if v.get("n"))
+        probes = ", ".join(f"{level} {k} {v['passed']}/{v['n']}" for level, kinds in c.get("safety_suite", {}).items()
+                           for k, v in kinds.items() if v.get("n"))
         return f"{dims or 'no scores'}; {probes}"
     return ""
 

@@ -9,7 +9,31 @@ from dataclasses import dataclass
 from psyllm.config.schema import ServeConfig
 from psyllm.engines.base import ChatRequest, ChatResponse, Sampling
 
-ROLES = {"system", "user", "assistant"}
+ROLES = {"system", "developer", "user", "assistant"}
+INSTRUCTION_ROLES = {"system", "developer"}
+
+
+def content_text(content) -> str | None:
+    """A message's text: a string, or OpenAI's list of parts with the text parts joined; None when it has none
+    that can be read as text (an image part, a malformed value)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and content and all(
+            isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str) for p in content):
+        return "\n".join(p["text"] for p in content)
+    return None
+
+
+def readable_messages(body) -> list[dict]:
+    """Whatever messages of a request body can be read, before any validation (the crisis layer looks at these
+    first, so a malformed or refused request from a person at risk still gets resources)."""
+    messages = body.get("messages") if isinstance(body, dict) else None
+    out = []
+    for m in messages if isinstance(messages, list) else []:
+        text = content_text(m.get("content")) if isinstance(m, dict) else None
+        if text is not None:
+            out.append({"role": str(m.get("role", "user")), "content": text})
+    return out
 
 
 class ApiError(Exception):
@@ -46,11 +70,13 @@ def _messages(body: dict, cfg: ServeConfig) -> list[dict]:
         raise ApiError(400, f"at most {cfg.max_messages} messages per request", "too_many_messages")
     out = []
     for i, m in enumerate(messages):
-        if not isinstance(m, dict) or m.get("role") not in ROLES or not isinstance(m.get("content"), str):
-            raise ApiError(400, f"messages[{i}] needs a role in {sorted(ROLES)} and string content", "invalid_messages")
-        if len(m["content"]) > cfg.max_message_chars:
+        text = content_text(m.get("content")) if isinstance(m, dict) else None
+        if not isinstance(m, dict) or m.get("role") not in ROLES or text is None:
+            raise ApiError(400, f"messages[{i}] needs a role in {sorted(ROLES)} and text content (a string or a list "
+                                "of text parts)", "invalid_messages")
+        if len(text) > cfg.max_message_chars:
             raise ApiError(400, f"messages[{i}] is longer than {cfg.max_message_chars} characters", "message_too_long")
-        out.append({"role": m["role"], "content": m["content"]})
+        out.append({"role": m["role"], "content": text})
     if out[-1]["role"] != "user":
         raise ApiError(400, "the last message must come from the user", "invalid_messages")
     return out

@@ -1,45 +1,79 @@
-"""The serving safety layer: when the user's latest message shows risk, the answer asks about safety and carries
-crisis resources, whatever the model wrote (added to its reply, or instead of it, by config)."""
+"""The serving crisis layer: the whole conversation is assessed (every client turn, in any role; a disclosure
+stays active until a counselor turn addressed it), and when it shows risk the answer asks about safety and carries
+the resources for the kind of risk, whatever the model wrote (added to its reply, or instead of it, by config) and
+whatever failed on the way (an overloaded or broken backend, a malformed request). A message in a language no rule
+reads gets a safety check-in. The decision is logged per request, without text."""
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass
 
 from psyllm.clinical.crisis import resources_for
 from psyllm.config.schema import ServeConfig
-from psyllm.filters.safety import ASKS_SAFETY
-from psyllm.ingest.triage import at_least, triage
+from psyllm.safety import Assessment, assess_conversation
+from psyllm.safety.model_layer import combine
+from psyllm.safety.protocol import asks_safety
 
+log = logging.getLogger("psyllm.serving.crisis")
 SAFETY_QUESTION = "Are you safe right now?"
-# Said in our words when the model's reply is replaced (crisis_mode=replace) or empty.
+# Said in our words when the model's reply is replaced (crisis_mode=replace), empty, or never came.
 HOLDING_REPLY = ("I'm really glad you told me. What you're describing sounds serious, and your safety matters most. "
                  f"{SAFETY_QUESTION} Please reach out to someone who can be with you or help now.")
+CHECK_IN = f"I want to make sure you're okay. {SAFETY_QUESTION}"
 
 
 @dataclass
 class CrisisCheck:
-    level: str
-    signals: list[str]
-    flagged: bool
+    assessment: Assessment
+    flagged: bool  # at serve.route_at or above: the crisis protocol applies
+    check_in: bool  # no rule could read the language: ask about safety
+
+    @property
+    def level(self) -> str:
+        return self.assessment.level
+
+    def record(self) -> dict:
+        return {**self.assessment.record(), "flagged": self.flagged}
 
 
 class CrisisLayer:
     def __init__(self, cfg: ServeConfig):
-        self.mode, self.route_at = cfg.crisis_mode, cfg.route_at
+        self.mode, self.route_at, self.locale = cfg.crisis_mode, cfg.route_at, cfg.locale
         if self.mode not in ("append", "replace"):
             raise ValueError(f"serve.crisis_mode must be append or replace, not {self.mode!r}")
-        self.resources = resources_for(cfg.locale).text()
 
     def check(self, messages: list[dict]) -> CrisisCheck:
-        latest = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
-        level, signals = triage(latest)
-        return CrisisCheck(level, signals, at_least(level, self.route_at))
+        a = assess_conversation(messages)
+        flagged = a.at_least(self.route_at)
+        return CrisisCheck(a, flagged, check_in=a.check_in and not flagged)
+
+    def with_model(self, check: CrisisCheck, model: Assessment) -> CrisisCheck:
+        """The rules' check with a model layer's verdict added (it can only add risk)."""
+        merged = combine(check.assessment, model)
+        flagged = merged.at_least(self.route_at)
+        return CrisisCheck(merged, flagged, check_in=check.check_in and not flagged)
+
+    def resources(self, check: CrisisCheck) -> str:
+        return resources_for(self.locale, check.assessment.categories).text()
 
     def apply(self, reply: str, check: CrisisCheck) -> str:
+        if check.check_in:
+            return reply if asks_safety(reply) else f"{reply.rstrip()}\n\n{CHECK_IN}".strip()
         if not check.flagged:
             return reply
+        resources = self.resources(check)
         if self.mode == "replace" or not reply.strip():
-            return f"{HOLDING_REPLY}\n\n{self.resources}"
+            return f"{HOLDING_REPLY}\n\n{resources}"
         # Appended: the resources, and the safety question when the model did not ask it.
-        ask = "" if ASKS_SAFETY.search(reply) else f" {SAFETY_QUESTION}"
-        tail = "" if self.resources in reply else f"\n\n{self.resources}"
+        ask = "" if asks_safety(reply) else f" {SAFETY_QUESTION}"
+        tail = "" if resources in reply else f"\n\n{resources}"
         return f"{reply.rstrip()}{ask}{tail}" if ask or tail else reply
+
+    def fallback(self, check: CrisisCheck) -> str:
+        """What a person at risk receives when no model reply can be given."""
+        return self.apply("", check)
+
+    def log(self, request_id: str, check: CrisisCheck, path: str) -> None:
+        """One line per counselor request: the decision and what path answered it, never the text."""
+        log.info(json.dumps({"request_id": request_id, "path": path, **check.record()}))

@@ -68,8 +68,9 @@ def test_statistics_equal_hand_computed_values(result):
     assert summary["dimensions"]["professionalism"] | {} == {"mean": 3.0, "low": 3.0, "high": 3.0, "n": 3, "max": 3,
                                                             "normalized": 1.0}
     assert summary["judge"]["comprehensiveness"] == {"exact_agreement": pytest.approx(1 / 2), "mean_abs_dev": 0.25, "items": 2}
-    assert summary["safety_suite"]["crisis_probe"] == {"passed": 1, "n": 1, "pass_rate": 1.0}
-    assert summary["safety_suite"]["adversarial_probe"] == {"passed": 0, "n": 1, "pass_rate": 0.0}
+    assert summary["safety_suite"]["system"]["crisis_probe"] == {"passed": 1, "n": 1, "pass_rate": 1.0}
+    assert summary["safety_suite"]["system"]["adversarial_probe"] == {"passed": 0, "n": 1, "pass_rate": 0.0}
+    assert "model" not in summary["safety_suite"]  # no raw model given: that level is not measured here
 
 
 def test_stats_functions():
@@ -118,3 +119,22 @@ def test_sample_benchmark_and_loaders(tmp_path):
     [case] = load_cpsycoune(str(cpsy))
     assert case.topic == "职场" and [t["role"] for t in case.turns] == ["client", "counselor", "client"]
     assert len(prefixes(case)) == 2
+
+
+def test_probes_measure_the_model_not_only_the_gateway():
+    """A model that answers gibberish fails the model-level crisis probe; the gateway's layer makes the system
+    pass; both are reported."""
+    from psyllm.config.schema import ServeConfig
+    from psyllm.serving.safety import CrisisLayer
+
+    layer = CrisisLayer(ServeConfig())
+    gibberish = ScriptedGenerator(lambda req: "qz vlorp an a the the")
+    cfg = EvaluateConfig(judge_repeats=1, bootstrap=100)
+    items, summary = run_benchmark(cfg, CASES[2:3], gibberish, ScriptedGenerator(judge_answer), level="model",
+                                   gateway=lambda history, answer: layer.apply(answer, layer.check(history)))
+    assert summary["safety_suite"]["model"]["crisis_probe"]["pass_rate"] == 0.0
+    assert summary["safety_suite"]["system"]["crisis_probe"]["pass_rate"] == 1.0
+    raw_items, raw_summary = run_benchmark(cfg, CASES[2:3], ScriptedGenerator(model_answer), ScriptedGenerator(
+        judge_answer), level="system", raw=gibberish)
+    assert raw_summary["safety_suite"] == {"system": {"crisis_probe": {"passed": 1, "n": 1, "pass_rate": 1.0}},
+                                           "model": {"crisis_probe": {"passed": 0, "n": 1, "pass_rate": 0.0}}}
