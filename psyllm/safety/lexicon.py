@@ -103,9 +103,9 @@ class Lexicon:
                     continue  # "how do I ask my friend if he's thinking of killing himself": a question, not a report
                 category = "third_party" if person == OTHER else cue.category
                 hits.append(Hit(category, cue.level, f"{self.language}.{category}", m.start(), m.end(), self.language))
-        if hits and self._past and self._past.search(text) and self._resolved and self._resolved.search(text) and not (
-                self._current and self._current.search(text)):
-            return []  # an episode told as past and resolved, nothing current
+        if hits and self._past and self._past.search(text) and not (self._current and self._current.search(text)) and (
+                (self._resolved and self._resolved.search(text)) or all(h.level != "imminent" for h in hits)):
+            return []  # an episode told as past (and resolved, or with nothing acute), nothing current
         return hits
 
     def soon(self, text: str) -> bool:

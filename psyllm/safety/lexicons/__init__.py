@@ -8,7 +8,7 @@ LEXICONS = [en.LEXICON, es.LEXICON, fr.LEXICON, de.LEXICON, pt.LEXICON, zh.LEXIC
 
 _OTHER = {
     "suicidal_ideation_active": [
-        r"死にたい|自殺|消えたい|殺して", r"죽고 ?싶|자살", r"voglio morire|uccidermi|suicidarmi|farla finita|togliermi la vita",
+        r"死にたい|自殺(?:したい|する|しよう|しようと)|消えたい|殺して", r"죽고 ?싶|자살", r"voglio morire|uccidermi|suicidarmi|farla finita|togliermi la vita",
         r"zelfmoord|dood (?:willen|wil)|mezelf (?:van kant|dood)", r"хочу умереть|покончить с собой|суицид|убить себя",
         r"chc[eę] umrze[cć]|zabi[cć] si[eę]|samob[oó]j", r"intihar|[oö]lmek istiyorum|kendimi [oö]ld[uü]r",
         r"bunuh diri|(?:ingin|pengen|mau) mati", r"mu[oố]n ch[eế]t|t[uự] t[uử]|t[uự] s[aá]t",

@@ -40,6 +40,10 @@ LEXICON = Lexicon(
             rf"\b(?:i{A}m |i am |im |currently |now )?(?:standing|sitting|stood|perched|up) (?:on|at|by) (?:the |a |this )?"
             r"(?:edge|ledge|bridge|roof|rooftop|railing|tracks|cliff|balcony|parapet)\b",
             rf"\b(?:rope|noose|belt|cord) (?:is )?(?:around|round) my neck\b",
+            r"\b(?:on|at|by) the (?:roof|rooftop|edge|ledge|bridge|tracks|cliff|platform edge|edge of the platform|"
+            r"edge of (?:the )?(?:roof|bridge|cliff))\b(?=.{0,40}\b(?:rn|right now|now|tonight|train|water|windy|jump|"
+            r"pretty|calm|minutes))", r"\bi'?m (?:on|at) the (?:roof|bridge|tracks|cliff|edge|ledge)\b",
+            r"\balready (?:took|swallowed|taken|drank|cut|did) (?:something|it|them|some|a lot)\b",
             r"\bin my car with (?:the )?(?:engine running|charcoal|the garage (?:door )?closed)\b",
             r"\b(?:drank|drinking|drunk|swallowed) (?:some |the )?(?:bleach|antifreeze|poison|rat poison)\b",
             r"\bi (?:did it|went through with it|started|have started)\b.{0,40}\b(?:pills|cut|bleeding|rope|jump)",
@@ -50,14 +54,19 @@ LEXICON = Lexicon(
             rf"poison|poisoning|gas|gassing) {ME}\b",
             rf"\b(?:i{A}m|i am|been|feeling|feel|felt|getting|get|so|really|very|pretty|kinda|super|extremely|"
             r"constantly|always) (?:so |really |very |pretty |kinda |super |extremely )?suicidal\b",
-            r"\bsuicidal (?:thoughts|ideation|feelings|urges|again|lately|rn|right now|this week|today|tonight)\b",
+            r"\b(?:i have|i've had|i've been having|i'm having|having|my|been having|had|get|getting|keep having) "
+            r"(?:these |some |really bad |bad |constant )?suicidal (?:thoughts|ideation|feelings|urges)\b",
+            r"\bsuicidal (?:thoughts|feelings|urges)? ?(?:again|lately|rn|right now|this week|tonight)\b",
             r"\b(?:thoughts|thinking|thought) (?:of|about) (?:suicide|killing|ending it|ending my|taking my)\b",
             r"\b(?:commit|committing|attempt|attempting|try|trying|do|doing|consider|considering|contemplating) suicide\b",
             r"\bsuicide (?:is|seems) (?:the only|my only|the answer|the best|my best|an option|looking)\b",
             rf"\b(?:want|wants|wanted|wanting|wish|wishes|need|going|planning|plan|ready|trying|tempted|decided|urge|urges|desire|"
-            r"deserve|thinking|thought|think|considering|about) (?:about |of )?to (?:die|be dead|end (?:it|it all|my "
+            r"deserve|thinking|thought|think|considering) (?:about |of )?to (?:die|be dead|end (?:it|it all|my "
             r"life|things|everything|myself)|not (?:exist|be here|be alive|live))\b",
-            rf"\b(?:want|wants|wanna|wish|wishes|gonna|going) (?:to )?(?:die|be dead)\b",
+            rf"\b(?:want|wants|wanna|wish|wishes|gonna|going) (?:to )?(?:die|be dead)\b(?! alone| of | from | if | when | without"
+            r"| laughing| happy| old| in (?:my|a) (?:sleep|bed))",
+            r"\bsuicide (?:is |looks? |looking |lookin |sounds? |seems? )(?:real |really |pretty |so )?(?:good|nice|tempting|"
+            r"appealing|like (?:the|a|an) (?:answer|option|way))\b",
             r"\bend(?:ing)? (?:it all|my (?:own )?life|my existence|everything)\b",
             r"\b(?:take|taking|took) my (?:own )?life\b", r"\bfinish my life\b", r"\bself[- ]?delet(?:e|ing)\b",
             r"\b(?:catch|catching) the bus\b(?=.{0,40}\b(?:tonight|soon|ready|decided|ctb|for good))", r"\bctb\b",
@@ -84,7 +93,17 @@ LEXICON = Lexicon(
             r"(?:without me|if i (?:was|were)(?:n't| not) (?:here|around|alive)|with me gone|if i (?:died|was gone|"
             r"disappeared))\b",
             r"\bbetter off without me\b",
-            rf"\b(?:i{A}m|i am|im|feel like|i feel) (?:just |such |only )?(?:a|an|the) (?:burden|waste of (?:space|air|oxygen))\b",
+            r"\b(?:better|easier|happier) off if i (?:was|were|wasn'?t|weren'?t)(?:n'?t| not)? (?:here|around|alive|gone)\b",
+            r"\b(?:easier|better|simpler) (?:to just |to |if i (?:just )?)(?:not exist|didn'?t exist|wasn'?t here|"
+            r"disappeared|stopped existing|switch off)\b",
+            r"\bhop(?:e|ing) i (?:just )?(?:don'?t|never|dont) wake up\b",
+            r"\bwish (?:a|the|some) (?:bus|car|truck|train|meteor|plane) would (?:just )?(?:hit|take|kill) (?:me|you)\b",
+            r"\b(?:don'?t|can'?t|dont|cant) (?:really )?see myself (?:sticking around|being (?:here|around|alive)|living "
+            r"(?:much )?(?:longer|past))\b",
+            r"\b(?:won'?t|will not|wont) have to worry about me (?:much longer|for long|anymore|soon)\b",
+            r"\bfeels? like i (?:already )?died\b",
+            rf"\b(?:i{A}m|i am|im|feel like|i feel) (?:just |such |only |nothing but )?(?:a|an|the) (?:burden|weight|"
+            r"waste of (?:space|air|oxygen)|drain)\b(?: (?:on|to|for) (?:my|everyone|them|people))?",
             r"\bburden (?:to|on|for) (?:everyone|everybody|them|my|people|her|him)\b",
             rf"\b(?:won{A}t|will not|not going to) be a (?:burden|problem) (?:much longer|for long|anymore)\b",
             r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|carry on|carrying on|being alive|existing)\b",
@@ -92,7 +111,8 @@ LEXICON = Lexicon(
             r"\b(?:don'?t|dont|do not|can'?t|cant) see the point (?:in|of) (?:living|life|carrying on|going on|anything)\b",
             rf"\b(?:tired|sick|exhausted) of (?:living|being alive|existing|life|being here)\b",
             r"\b(?:if|when) (?:a|the|some) (?:truck|car|bus|train|plane) (?:just )?(?:hit|hits|took|takes) me\b",
-            r"\b(?:wouldn'?t|would not) (?:mind|care) if i (?:died|didn'?t wake up|got hit|never woke up|was gone)\b",
+            r"\b(?:wouldn'?t|would not|wouldnt) (?:mind|care) if i (?:died|didn'?t wake up|got (?:hit|killed|run over)|never "
+            r"woke up|was gone|wasn'?t here)\b",
             r"\bif i (?:died|got hit|had an accident|got (?:cancer|sick)|never woke up)\b.{0,40}\b(?:fine|ok|okay|"
             r"relief|nice|worst|bad|care|mind|good)\b",
             r"\bpray(?:ing)? (?:every night |each night )?(?:that )?(?:god|the lord|he|jesus) (?:would |will )?(?:take|takes) me\b",
@@ -107,6 +127,8 @@ LEXICON = Lexicon(
             r"\bnot worth living\b", r"\bno (?:will|desire|reason) to live\b",
             rf"\b(?:won{A}t|will not|not going to|not gonna) be (?:around|here|alive) (?:much longer|for long|"
             r"anymore|forever)\b",
+        ]),
+        *cues("suicidal_ideation_passive", "low", [
             r"\b(?:i )?(?:can'?t|cannot|cant) (?:go on|keep going|do this anymore|keep living|carry on)(?! with (?:this|"
             r"my|the) (?:job|work|class|course|relationship|rent))\b",
         ]),
@@ -134,7 +156,7 @@ LEXICON = Lexicon(
             r"affairs|things) (?:in order|sorted|sorted out)\b",
             r"\b(?:leave|leaving|left) (?:my )?passwords\b", r"\bbefore i go\b",
             r"\b(?:make|made|making|write|writing|wrote) (?:a|my) will\b(?=.{0,80}\b(?:before|sorted|go|passwords|young|2\d|1\d)\b)",
-            rf"\b(?:won{A}t|will not|wont) (?:be (?:around|here|alive)|need (?:it|this|them|anything|my \w+)) "
+            rf"\b(?:won{A}t|will not|wont|not going to|not gonna) (?:be (?:around|here|alive)|need (?:it|this|them|anything|my \w+)) "
             r"(?:after|by|past|anymore|next|on|when|much longer|for long)\b",
             rf"\b(?:i|i{A}ll|i will|i{A}m going to|going to|gonna) (?:do it|end it|go through with it|kill myself) "
             rf"(?:tonight|today|tomorrow|this|on|after|when|before|soon|next)\b",
@@ -144,6 +166,16 @@ LEXICON = Lexicon(
             rf"\b(?:i{A}ve|i have) decided\b(?=.{{0,30}}\b(?:die|end|when|how|go|it)\b)",
             r"\blife insurance\b", r"\bready to go\b",
             r"\bthis is (?:my )?goodbye\b", r"\bmy last (?:night|day|post|message|week)\b",
+            r"\bwho gets what\b", r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|"
+            r"this weekend) is (?:the|my) (?:day|night)\b", r"\bi have (?:everything|all) i need\b(?=.{0,40}\b(?:day|"
+            r"tonight|tomorrow|ready|done|saturday|sunday|friday|goodbye))",
+            r"\b(?:got|bought|picked up) (?:what|everything) i need(?:ed)?\b(?=.{0,80}\b(?:done|day|tonight|after|before|"
+            r"ready|goodbye)\b)", r"\bafter (?:my |the )?(?:\w+ ){0,3}i'?m done\b",
+            r"\b(?:writing|wrote|written) (?:everyone|every one|all of them|my (?:family|mom|mum|kids|parents)) "
+            r"(?:letters|notes|goodbyes)\b", r"\bgave (?:away )?my (?:cat|dog|pets?|kitten|puppy|fish|bird) (?:away |to)\b",
+            r"\b(?:cancel(?:l)?ed|cancel(?:l)?ing) my (?:phone|lease|subscriptions?|gym|plan|contract)\b(?=.{0,80}\b(?:gave|"
+            r"next month|won'?t need|after|anymore)\b)",
+            r"\bi (?:think i )?know (?:when|how|where) now\b", r"\bi'?ve been (?:stopping|going) there every\b",
             r"\b(?:researching|researched|looking up|looked up|googling|googled) (?:methods|ways to (?:die|end it|kill "
             r"myself)|how to (?:die|end it|kill myself|overdose|hang))\b", r"\btonight'?s the night\b",
             r"\b(?:made|making) (?:my )?peace with (?:it|dying|everything|leaving)\b",
@@ -156,7 +188,13 @@ LEXICON = Lexicon(
             r"\b(?:hit|hitting|bang|banging|smash|smashing) (?:my|their|our|your) heads? (?:against|on|into) (?:the |a )?"
             r"(?:wall|floor|door|desk)\b",
             r"\b(?:punch|punching|punched|hit|hitting) (?:the |a )?walls? (?:until|till|so hard|til)\b",
-            r"\bself harm(?:ing|ed)?\b", r"\bsh(?:'?d|'?ing)? (?:again|last night|today|tonight|yesterday)\b",
+            r"\b(?:i|i'?ve|i'?m|been|started|keep|kept|still|relapsed (?:on|into)|urges? to|want to|need to|going to) "
+            r"(?:\w+ ){0,2}self harm(?:ing|ed)?\b", r"\bself harm(?:ed|ing)? (?:again|last night|today|tonight|yesterday|"
+            r"every|rn|right now)\b", r"\bsh(?:'?d|'?ing)? (?:again|last night|today|tonight|yesterday)\b",
+            r"\bsh urges?\b", r"\burges? to sh\b",
+            r"\b(?:marks|cuts|scars|burns|wounds) on my (?:arms?|thighs?|legs?|wrists?|stomach|hips?)\b(?=.{0,60}\b(?:new|"
+            r"adding|fresh|hide|explain|again|keep)\b)", r"\bhide (?:my |the )?(?:scars|cuts|marks|burns)\b(?=.{0,60}"
+            r"\b(?:again|last week|did it|new|fresh)\b)",
             r"\b(?:urge|urges|need|want|wanted|tempted|craving|itching|going) (?:to )?(?:sh|cut|burn)\b(?! (?:my )?(?:hair|"
             r"class|ties|back|costs|carbs|sugar|down|out|it off|the|a|him|her|them|you))",
             r"\bcut (?:on |into )?my (?:thighs?|arms?|wrists?|legs?|stomach|skin|hips?|ankles?)\b",
@@ -183,6 +221,13 @@ LEXICON = Lexicon(
             r"\b(?:grabbing|grabbed|shook|shaking|hit|hitting|slapped|slapping) (?:her|him|the baby|my (?:mom|mother|"
             r"dad|father|baby|son|daughter|kid)) (?:so )?(?:hard|too hard|arms?)\b",
             r"\bleft bruises\b", r"\b(?:afraid|scared) of what i(?:'ll| will| might) do\b",
+            r"\b(?:she|he|they)(?:'s|'re| is| are)? going to regret it\b", r"\bi'?m (?:scared|afraid) i'?ll do something worse\b",
+            r"\b(?:bring|bringing|taking|take) (?:a|my|the) (?:knife|gun|weapon|rifle|pistol)\b(?=.{0,30}\b(?:tomorrow|"
+            r"tonight|monday|to (?:his|her|their)|over there)\b)",
+            r"\b(?:shoved|pushed|hit|slapped|shook|shaking) (?:her|him|my (?:mum|mom|mother|dad|father|toddler|baby|son|"
+            r"daughter|kid|wife|husband)|the baby)\b(?=.{0,60}\b(?:fell|worse|scared|hurt|bruise|wouldn'?t stop|crying)\b)",
+            r"\b(?:with|holding|got) (?:my |his |my \w+'?s )?(?:rifle|gun|knife|pistol)\b.{0,40}\b(?:watching|waiting|"
+            r"want (?:him|her|them) gone)\b",
             r"\b(?:waiting|wait) for (?:him|her|them) (?:to come out|in the parking|outside)\b",
             r"\b(?:shove|push|pushing|shoving) (?:strangers?|people|someone|him|her) (?:onto|in front of|off)\b",
         ], person=SELF),
@@ -209,6 +254,10 @@ LEXICON = Lexicon(
             r"\b(?:domestic|dv) (?:violence|abuse)\b", r"\b(?:sexually|physically) (?:abused|assaulted|abusing) me\b",
             r"\b(?:forces|forced|makes|made) me (?:to )?(?:have sex|do (?:sexual )?things|touch|watch)\b",
             r"\b(?:knife|gun) (?:to|at|against) my (?:throat|head|neck)\b",
+            r"\b(?:knows?|found out|know) where i live\b", r"\b(?:keeps?|kept) (?:showing|turning) up (?:at|outside) my\b",
+            r"\bif i (?:ever )?leave\b.{0,40}\b(?:he'?ll|she'?ll|he will|she will|never see|kill|hurt|ditch|regret)\b",
+            r"\b(?:comes?|came|coming) (?:in|into) my (?:room|bed)\b(?=.{0,40}\b(?:when|at night|asleep|while)\b)",
+            r"\bpic(?:ture)? of my (?:apartment|house|door|car|kids?)\b",
         ], person=SELF),
         *cues("abuse_violence", "high", [
             r"\b(?:hits|beats|kicks|punches|slaps|chokes|choked|strangles|molests|molested|abuses|abused|rapes|raped) "
@@ -226,6 +275,12 @@ LEXICON = Lexicon(
             rf"\b(?:purg(?:e|ing)|throw(?:ing)? up|vomit(?:ing)?|making myself (?:sick|throw up)|make myself (?:sick|"
             r"throw up)) (?:after|every|\d|all|multiple|several|again)",
             r"\blaxatives? (?:every|each|daily|all)\b", r"\b(?:only|just) (?:black coffee|water|diet coke)\b",
+            r"\bpurg(?:e|ed|ing)\b.{0,60}\b(?:\d+ times|times a day|throat|chest|heart|breath|cramp|bleed|dizzy|faint)",
+            r"\bheart rate (?:of |is |goes down to |drops to |at |was )(?:[2-4]\d)\b",
+            r"\b(?:haven'?t|have not|havent|not) eaten since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+            r"yesterday|last week|the weekend)\b", r"\b(?:eating|eat|ate) (?:almost |basically |practically |next to )"
+            r"nothing\b(?=.{0,80}\b(?:heart|chest|faint|dizzy|pass(?:ed)? out|cardio|weeks|days)\b)",
+            r"\b(?:under|below|less than) \d{3} (?:most days|every day|daily)\b",
             rf"\b(?:faint(?:ed|ing)?|pass(?:ed|ing) out|black(?:ed)? out|blacking out|collapsed|keel(?:ed)? over)\b"
             rf"(?=.{{0,80}}\b(?:eat|ate|food|cal|weight|lbs|kg|fasting|goal|fat|lose|meal|diet|skinny|thin)\b)",
             r"\b(?:eat|ate|eating|food|cal(?:orie)?s?|fasting|goal weight|weight|diet|(?:under|below|less than) \d{3})\b"
@@ -250,7 +305,11 @@ LEXICON = Lexicon(
             r"\b(?:poisoning|following|watching|recording|spying on|after|plotting against|in on it|out to get) (?:me|my "
             r"(?:water|food|house|family|room|drinks?))\b"
             r".{0,120}\b(?:knife|gun|bat|weapon|make (?:them|him|her) stop|ready|make a move|get them|protect myself)\b",
-            r"\b(?:i can fly|i'?m immortal|i am immortal|i'?m invincible|nothing can (?:hurt|touch|kill) me|can'?t die)\b",
+            r"\b(?:i can (?:basically |literally |actually )?fly|i'?m immortal|i am immortal|i'?m invincible|nothing can "
+            r"(?:hurt|touch|kill) me|can'?t die)\b",
+            r"\b(?:the )?voices?\b.{0,60}\b(?:wants? me to|tell(?:s|ing)? me to|says? i (?:should|have to|must|need to|"
+            r"gotta)|keep saying i)\b", r"\bvoices?\b.{0,80}\b(?:bought a knife|protect myself|with fire|set fire|"
+            r"cleanse|the sea|the river)\b",
             r"\bstopped (?:taking )?my (?:meds|pills|medication|lithium|antipsychotics)\b.{0,80}\b(?:watching|voices|"
             r"poison|they|god|chosen|mirror|told)\b",
         ], person=SELF),
@@ -259,10 +318,16 @@ LEXICON = Lexicon(
             rf"about|said|says|saying) (?:to )?(?:kill|killing|hurt|hurting|hang|end|ending|cut|cutting) {THEM}\b",
             rf"\b(?:kill|killing|hurt|hurting|hang|hanging|harm|harming|cut|cutting|cuts|starve|starving|choke|choking|"
             rf"strangle|strangling|burn|burning|drown|drowning) {THEM}\b",
+            r"\b(?:his|her|their) affairs in order\b", r"\blook after (?:his|her|their) (?:dog|cat|kids|pets?|plants) if "
+            r"(?:anything|something) happens\b", r"\b(?:cleaning|holding|loading) (?:his|her) (?:gun|rifle|pistol)\b",
+            r"\b(?:he|she|they) (?:just )?gave (?:\w+ ){0,3}(?:his|her|their) (?:watch|ring|guitar|things|stuff|"
+            r"jewel(?:le)?ry|car|tools)\b", r"\b(?:made|makes) me promise not to tell\b",
+            r"\b(?:stepdad|stepfather|dad|father|uncle|boyfriend|husband|mom|mother|brother) (?:has been|is|keeps?) "
+            r"(?:hurting|hitting|beating|touching|abusing) (?:her|him|them)\b",
             rf"\b{KIN}\b.{{0,80}}\b(?:wants? to (?:die|be dead)|suicid|self harm|overdos|gave away|giving away|"
             r"said goodbye|saying goodbye|won'?t (?:be around|need)|better off (?:with|without)|life insurance|"
-            r"ready to go|hasn'?t eaten|has(?:n'?t| not) been eating|fainted|passed out|hears? voices|voices|the gun|"
-            r"a gun|gun safe|rope|pills|hurt (?:him|her)self|cut(?:s|ting)? (?:him|her)self|blood on|sleeves in|"
+            r"ready to go|hasn'?t eaten|has(?:n'?t| not) been eating|fainted|passed out|hears? voices|voices|bought a gun|"
+            r"got a gun|gun safe|hurt (?:him|her)self|cut(?:s|ting)? (?:him|her)self|blood on|sleeves in|"
             r"bruises|hits (?:him|her)|beats (?:him|her)|thank(?:s|ed)? (?:me )?for everything|tried before|"
             r"attempted)",
         ]),
@@ -293,7 +358,8 @@ LEXICON = Lexicon(
         r"\bshot (?:my ?self|myself) in the foot\b", r"\bkill me now\b(?=.{0,30}\b(?:jk|lol|lmao|monday|meeting|standup|"
         r"class|work))", r"\b(?:end|kill|murder) (?:her|him|them)\.? (?:legally|with words|lol|jk)\b",
         r"\bwrite my will lol\b", r"\bbury me (?:in|at|lol)\b", r"\bwanted the floor to swallow me\b",
-        r"\bcan'?t go on with (?:this|my|the) \w+\b",
+        r"\bcan'?t go on with (?:this|my|the) \w+\b", r"\b(?:phone|battery|laptop)(?:'s| is)? (?:about to|going to|"
+        r"gonna) die\b",
     ],
     negations=[
         rf"\b(?:i{A}m|i am|im) not (?:suicidal|going to (?:kill|hurt|harm) {ME}|gonna (?:kill|hurt|harm) {ME}|in danger|"
@@ -304,6 +370,9 @@ LEXICON = Lexicon(
         rf"\b(?:no|not having any|don{A}t have any|not) (?:suicidal )?thoughts (?:of|about) (?:suicide|hurting|harming)\b",
         rf"\b(?:don{A}t|do not|never) hear voices\b", r"\bnot (?:suicidal|in danger)\b",
         rf"\b(?:not|i{A}m not|i am not) like (?:done done|suicidal|that)\b",
+        r"\b(?:no|zero|not any) (?:intention|plans?|desire) (?:of|to) (?:hurt|harm|kill)(?:ing)? (?:my ?self|myself)\b",
+        r"\basked (?:me )?(?:if|whether) i(?:'d| had| have| was| am)? .{0,40}(?:harming|hurting|killing) (?:my ?self|myself)"
+        r"\b.{0,20}\bi said no\b",
     ],
     first_person=r"\b(?:i|i'm|i've|i'd|i'll|im|ive|me|my|myself)\b",
     third_person=rf"\b(?:he|she|they|he's|she's|they're|hes|shes|his|her|their|him|them|{KIN})\b",
@@ -315,19 +384,23 @@ LEXICON = Lexicon(
           r"months?) ago\b", r"\bused to\b", r"\bin the past\b", r"\bback (?:then|in (?:high school|college|\d{4}|school))\b",
           r"\bwhen i was (?:younger|a (?:teen|teenager|kid)|in (?:high school|college))\b", r"\bas a teen(?:ager)?\b",
           r"\bat (?:1[0-9]|age \d+)\b", r"\bhad (?:anorexia|bulimia|an eating disorder|a breakdown|an episode)\b",
-          r"\bin (?:19|20)\d\d\b"],
-    resolved=[r"\b(?:now|today|these days)\b.{0,60}\b(?:doing (?:well|better|great|good|ok|okay)|happy|healthy|safe|"
-              r"stable|recovered|fine|thriving|in recovery|better|married|remarried)\b",
+          r"\bin (?:19|20)\d\d\b", r"\b(?:19|20)\d\d\b", r"\bas a (?:teen|kid|child|teenager)\b",
+          r"\b(?:in|during|back in) (?:high school|college|uni|my twenties|my teens)\b"],
+    resolved=[r"\b(?:now|today|these days)\b.{0,60}\b(?:doing (?:well|better|great|good|ok|okay|amazing|fine)|happy|"
+              r"healthy|safe|stable|recovered|fine|thriving|in recovery|better|married|remarried|amazing|proud)\b",
+              r"\b(?:saved me|got sober|got better|turned (?:it|things) around|stopped wanting to die|want to be here now|"
+              r"i'?m a peer|handed in|graduated)\b",
               r"\b(?:therapy|meds|treatment|medication) (?:and \w+ )?(?:really )?(?:helped|saved|works?)\b",
               r"\brecovered\b", r"\b(?:i'?m|i am) (?:safe|remarried|healthy|doing (?:well|better))\b",
               r"\bout of my life\b", r"\bhow far i'?ve come\b"],
     current=[r"\bagain\b", r"\brelaps", r"\blately\b", r"\brecently\b", r"\bthis week\b", r"\btonight\b", r"\bright now\b",
-             r"\btoday\b", r"\byesterday\b", r"\blast night\b", r"\bstill (?:want|think|feel|have|cut)\b",
-             r"\bevery (?:day|night)\b", r"\banymore\b"],
+             r"\blast night\b", r"\bstill (?:want|think|feel|have|cut|do)\b", r"\bevery (?:day|night)\b", r"\banymore\b",
+             r"\bsame way\b", r"\bat the moment\b", r"\bcurrently\b", r"\bthese days\b(?!.{0,20}\b(?:happy|fine|good))"],
     hypothetical=[r"\bif (?:he|she|they|someone|somebody|a (?:friend|student|person|patient|child|teen))\b",
                   r"\bwhether\b", r"\bwarning signs?\b", r"\bsigns (?:that|of)\b", r"\bmight be\b",
                   r"\bhow (?:do|can|should) (?:i|you|we) (?:ask|tell|know|help|support)\b", r"\bfor (?:my|a) (?:paper|"
                   r"essay|class|thesis|assignment|report)\b", r"\b(?:book|novel|film|movie|show|series|episode|"
-                  r"podcast|character|documentary)\b"],
+                  r"podcast|character|documentary)\b", r"\b(?:look out for|spot (?:the )?signs|a patient|my patients?|"
+                  r"black box|difference between)\b"],
     timeframe=[SOON],
 )
