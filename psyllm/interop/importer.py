@@ -16,6 +16,7 @@ from psyllm.clinical.icd11 import find_codes
 from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import ImportConfig, PsyllmConfig
 from psyllm.ingest.deid import Deidentifier
+from psyllm.ingest.hygiene import clean_text
 from psyllm.ingest.quarantine import MALFORMED_JSON, Rejected
 from psyllm.safety import assess_conversation, at_least
 from psyllm.interop.formats import FORMATS, PARSERS
@@ -60,6 +61,7 @@ def _dialogue(fmt: str, post_id: str, rounds: list[tuple[str, str, str]], cfg: I
     table: dict = {}
     clean = []
     for client, reasoning, reply in rounds:
+        client, reasoning, reply = (clean_text(t) for t in (client, reasoning, reply))  # the clean-up ingest applies
         if deid:  # one table per dialogue: the same name gets the same placeholder in every turn
             client, reply, reasoning = (deid.redact(t, table)[0] for t in (client, reply, reasoning))
         clean.append((client, reasoning, reply))

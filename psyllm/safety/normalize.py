@@ -20,6 +20,7 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
 _WORD = re.compile(r"[^\W_]+(?:[0-9@$!|][^\W_]*)*|[0-9@$]+[^\W_]+", re.U)
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
                        "|": "l"})
+_INSIDE = re.compile(r"[^\W\d_][0-9@$!|]+[^\W\d_]", re.U)
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}", re.U)
 _SPACE = re.compile(r"\s+", re.U)
 # Misspellings and spellings that avoid filters, as written in forums (the rules then see the plain word).
@@ -59,7 +60,7 @@ def _fix_word(match: re.Match) -> str:
     if not _LATIN.search(word):
         return word  # wholly another script (Greek, Cyrillic, CJK): its own letters, not disguises
     word = word.translate(_homoglyphs())
-    if any(c.isalpha() for c in word) and any(not c.isalpha() for c in word):
+    if _INSIDE.search(word):  # k1ll, su1c1de: a symbol between letters; 100mg, 3am, 2nd stay numbers
         word = word.translate(_LEET)
     return word
 

@@ -16,6 +16,7 @@ import logging
 import os
 import time
 import uuid
+from collections import Counter
 from typing import Callable, Protocol
 
 from fastapi import FastAPI, Request
@@ -26,6 +27,7 @@ from psyllm.engines.base import ChatRequest, ChatResponse
 from psyllm.export.sft import system_prompt
 from psyllm.serving.protocol import INSTRUCTION_ROLES, ApiError, completion_body, parse_request, readable_messages
 from psyllm.safety.model_layer import parse_verdict, risk_request
+from psyllm.safety.replies import screen
 from psyllm.serving.safety import CrisisCheck, CrisisLayer
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys
     (both looked up per request, so a Serve replica can fill them in its constructor)."""
     app = FastAPI(title="psyllm", description="Counselor and judge models behind an OpenAI-compatible API")
     layer = CrisisLayer(cfg)
+    screened: Counter = Counter()  # replies the output screen replaced, by kind (per replica; no text)
     system = system_prompt(cfg.locale)
     models = [cfg.counselor.name] + ([cfg.judge.name] if cfg.judge_enabled else [])
     retry = {"Retry-After": str(cfg.retry_after_s)}
@@ -78,7 +81,7 @@ def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys
 
     @app.get("/health")
     async def health():
-        return {"status": "ok", "models": models}
+        return {"status": "ok", "models": models, "screened_replies": dict(screened)}
 
     @app.get("/v1/models")
     async def list_models():
@@ -156,6 +159,17 @@ def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys
             raise ApiError(503, f"generation failed: {response.error[:200]}", "generation_failed", retry)
         if not crisis:
             return JSONResponse(completion_body(parsed, response, response.text))
+        client = [m["content"] for m in parsed.chat.messages if m["role"] not in ("assistant", "system")]
+        findings = screen(response.text, response.reasoning or "", client, unaddressed=False)
+        if findings:  # the output screen: an unsafe reply never reaches the person
+            screened.update(f.kind for f in findings)
+            log.info(json.dumps({"request_id": parsed.chat.request_id, "screened": sorted({f.kind for f in findings})}))
+            response = ChatResponse(response.request_id, text=layer.replacement(findings, crisis), reasoning=None,
+                                    prompt_tokens=response.prompt_tokens, completion_tokens=response.completion_tokens,
+                                    finish_reason="stop", model=response.model)
+            layer.log(parsed.chat.request_id, crisis, "screened")
+            return JSONResponse(completion_body(parsed, response, response.text, {"psyllm": {
+                "risk_level": crisis.level, "crisis_resources": True, "screened": sorted({f.kind for f in findings})}}))
         layer.log(parsed.chat.request_id, crisis, "answered")
         content = layer.apply(response.text, crisis)
         extra = {"psyllm": {"risk_level": crisis.level, "crisis_resources": crisis.flagged}}

@@ -14,6 +14,7 @@ from psyllm.config.schema import ServeConfig
 from psyllm.safety import Assessment, assess_conversation
 from psyllm.safety.model_layer import combine
 from psyllm.safety.protocol import asks_safety
+from psyllm.safety.replies import Finding
 
 log = logging.getLogger("psyllm.serving.crisis")
 SAFETY_QUESTION = "Are you safe right now?"
@@ -21,6 +22,24 @@ SAFETY_QUESTION = "Are you safe right now?"
 HOLDING_REPLY = ("I'm really glad you told me. What you're describing sounds serious, and your safety matters most. "
                  f"{SAFETY_QUESTION} Please reach out to someone who can be with you or help now.")
 CHECK_IN = f"I want to make sure you're okay. {SAFETY_QUESTION}"
+# What replaces a reply the output screen stopped, by the first kind found (our words; resources follow).
+SAFE_REPLIES = {
+    "method_or_means_detail": HOLDING_REPLY,
+    "minimizing_risk": HOLDING_REPLY,
+    "medication_advice": ("I'm not able to advise on medication or doses. Please talk to your prescriber or a "
+                          "pharmacist before changing anything, even if it feels small. What's been going on that "
+                          "made you think about it?"),
+    "definitive_diagnosis": ("I can't diagnose anyone, and I don't want to put a label on what you're going through. "
+                             "What you describe is worth talking through with a doctor or mental health professional, "
+                             "who can assess it properly. How long has it been like this?"),
+    "claims_human_or_licensed": ("I should be clear: I'm an AI, not a person and not a licensed therapist. I'm still "
+                                 "here to listen, and I can help you find a human professional if you'd like."),
+    "breaking_confidentiality": ("I can't share anything about other people who talk to me, and what you tell me isn't "
+                                 "passed on to anyone either. What's on your mind?"),
+    "promising_secrecy_about_abuse": ("I can't promise to keep something secret when someone may be getting hurt, "
+                                      "because you deserve to be safe. Is there an adult or someone you trust you "
+                                      "could tell? I can help you think about how."),
+}
 
 
 @dataclass
@@ -69,6 +88,14 @@ class CrisisLayer:
         ask = "" if asks_safety(reply) else f" {SAFETY_QUESTION}"
         tail = "" if resources in reply else f"\n\n{resources}"
         return f"{reply.rstrip()}{ask}{tail}" if ask or tail else reply
+
+    def replacement(self, findings: list[Finding], check: CrisisCheck) -> str:
+        """A safe reply for a counselor reply the output screen stopped: ours, with the safety question and the
+        resources for the conversation's kind of risk (or the suicide and crisis lines when none was found)."""
+        safe = SAFE_REPLIES[findings[0].kind]
+        resources = self.resources(check) if check.flagged else resources_for(self.locale).text()
+        ask = "" if asks_safety(safe) else f" {SAFETY_QUESTION}" if check.flagged else ""
+        return f"{safe}{ask}\n\n{resources}"
 
     def fallback(self, check: CrisisCheck) -> str:
         """What a person at risk receives when no model reply can be given."""

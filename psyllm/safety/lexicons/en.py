@@ -206,6 +206,10 @@ LEXICON = Lexicon(
             r"\b(?:clean|free) (?:from|of) (?:cutting|self harm|sh)\b",
             r"\bscars? (?:on|from) (?:cutting|my (?:wrists?|arms?|thighs?))\b",
         ]),
+        *cues("harm_to_others", "high", [  # a grudge said in jest ("going to kill my manager lol"): a joke cancels it
+            r"\b(?:want|going|gonna) to (?:kill|murder|strangle) (?:my|the|that) (?:manager|boss|brother|sister|teacher|"
+            r"roommate|coworker|ex|mom|mum|dad|neighbou?r|team ?mate|friend|wife|husband|bf|gf)\b"], person=SELF,
+              hyperbole=True),
         *cues("harm_to_others", "high", [
             r"\b(?:want|wanted|going|planning|plan|thinking about|think about|thoughts? (?:of|about)|urges? to|"
             r"fantasi[sz]e about|fantasi[sz]ing about|picture|imagine|imagining|dream about|tempted) (?:to )?"
@@ -213,7 +217,7 @@ LEXICON = Lexicon(
             r"smother|smothering|poison|poisoning|run (?:him|her|them) over|running (?:him|her|them) over|beat|"
             r"beating|attack|attacking|shove|shoving|push|pushing|harm|harming|drown|drowning|shake|shaking) "
             r"(?:him|her|them|people|someone|somebody|strangers?|everyone|the baby|my (?:baby|son|daughter|kids?|"
-            r"\w+)|the (?:\w+ ){0,2}|that (?:\w+ ){0,2}|a (?:stranger|kid|child))",
+            r"toddler|newborn|mother|father|mom|mum|dad|grandma|grandpa|wife|husband|partner)|a (?:stranger|kid|child))",
             r"\b(?:bring|bringing|take|taking|brought|carry|carrying) (?:a |my |his |her |the |my (?:\w+)'?s? )?(?:gun|"
             r"knife|weapon|pistol|rifle)s? (?:to |in(?:to)? |on )?(?:school|work|class|the office|campus|on (?:monday|"
             r"tuesday|wednesday|thursday|friday)|in)\b",
@@ -244,7 +248,7 @@ LEXICON = Lexicon(
             r"\bif (?:i|we) (?:tell|told) (?:anyone|someone|anybody|mom|my mom|the police)\b",
             r"\blocked me (?:in|out|up)\b", r"\blocks me (?:in|out|up)\b",
             r"\b(?:won'?t|doesn'?t|does not|will not) let me (?:eat|leave|see (?:my|anyone)|go out|have (?:my|a|any))\b",
-            r"\b(?:takes?|took|taking) (?:my|all (?:of )?my) (?:money|pension|wages|paycheck|phone|passport|benefits)\b",
+            r"\b(?:takes?|took|taking) (?:my|all (?:of )?my|most of my) (?:money|pension|wages|paycheck|passport|benefits)\b",
             r"\b(?:checks|checking|reads|tracks|monitors) (?:my )?(?:phone|messages|everything|location|car)\b",
             r"\b(?:controls?|controlling) (?:all )?(?:the |my )?(?:money|finances|everything)\b",
             r"\b(?:stalking|following|tracking|harassing) me\b", r"\bhiding from (?:him|her|them|my)\b",

@@ -102,7 +102,7 @@ def test_hard_fails_are_rejected_whatever_the_judge_says():
 
 def test_judge_skips_rejected_rows_by_default():
     gen = _scripted_judge({})
-    rows = DeterministicWorker(CFG)([dict(HARD_FAILS["claims_human"]), good("ok")])
+    rows = DeterministicWorker(CFG)([dict(HARD_FAILS["claims_human_or_licensed"]), good("ok")])
     JudgeWorker(CFG, gen)(rows)
     assert [r.request_id for r in gen.requests] == ["ok"]
 

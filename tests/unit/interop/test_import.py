@@ -64,3 +64,31 @@ def test_cli_import_and_bad_inputs(tmp_path):
     assert main(["import", "--input", str(tmp_path / "missing.jsonl"), "--output", str(tmp_path / "x"), "--no-tracking"]) == 2
     with pytest.raises(InputError, match="datasets|Hub"):
         run_import(load_config(None, []), "no-such-org/no-such-dataset-xyz", str(tmp_path / "hub"))
+
+
+def test_a_late_disclosure_handled_well_is_kept_and_the_text_is_cleaned(tmp_path):
+    """A round-3 disclosure answered as the crisis protocol asks: the dialogue is on the crisis route, the safety gate
+    checks the protocol from round 3 on (not from round 1, before anything was disclosed), and it is kept. Imported
+    text gets ingest's clean-up (invisible characters, HTML entities)."""
+    from psyllm.filters.pipeline import DeterministicWorker
+
+    plain = ("Presenting problem: work stress and poor sleep for two months, waking at four; no risk stated so far. "
+             "Approach CBT: explore the thoughts about deadlines and test them gently.")
+    row = {"post_id": "late1", "conversation": [
+        {"patient": "Work has been really stressful and I sleep\u200b badly &amp; wake at 4.",
+         "counselor_think": plain, "counselor_content": "That sounds draining. What happens in your mind at 4am?"},
+        {"patient": "I replay every mistake from the day.", "counselor_think": plain,
+         "counselor_content": "Replaying mistakes keeps the alarm on. Which one came back most last night?"},
+        {"patient": "Honestly lately I've been thinking about killing myself.",
+         "counselor_think": "Active suicidal ideation disclosed only now, in round three; assess immediate safety, give "
+                            "crisis resources and involve the people who can be with the client tonight.",
+         "counselor_content": "Thank you for telling me. Are you safe right now? Please call or text 988 any time, day "
+                              "or night, and reach out to someone you trust to be with you tonight."}]}
+    src = tmp_path / "late.jsonl"
+    src.write_text(json.dumps(row) + "\n")
+    counts, dialogues, _ = _import("openr1-psy", src, tmp_path / "o")
+    (d,) = dialogues
+    assert d["route"] == "crisis" and "\u200b" not in d["rounds"][0]["client"] and "&amp;" not in d["rounds"][0]["client"]
+    cfg = load_config(None, ["filter.filters=[structure,safety]"])
+    (kept,) = DeterministicWorker(cfg.filter)([dict(d)])
+    assert not kept["failures"], kept["failures"]
