@@ -1,14 +1,19 @@
-"""Crisis detection on language written outside the team (data/labelled/crisis.*.jsonl): recall per category and
-per language, false alarms on hard controls, for the rule layer alone and with a model layer added.
+"""Safety on language written outside the team, two tables:
 
-    .venv/bin/python bench/safety.py                 # the hash-pinned test part
-    .venv/bin/python bench/safety.py --split dev     # the part rules may be tuned on
+1. Crisis detection (data/labelled/crisis.*.jsonl): recall per category and per language, false alarms on hard
+   controls, for the rule layer alone and with a model layer added.
+2. The reply screen (data/labelled/replies.*.jsonl): recall per unsafe kind and the share of benign replies
+   rejected, for the rules alone (psyllm/safety/replies.py) and with the filter judge's `safe` criterion added.
+
+    .venv/bin/python bench/safety.py                 # the hash-pinned test parts
+    .venv/bin/python bench/safety.py --split dev     # the parts rules may be tuned on
 
 "Flagged" means the crisis protocol applies (level >= moderate). "Check-in" means no rule could read the language
 and the answer asks about safety: it counts toward recall on risk items and is reported apart from false alarms on
 controls. The model layer here is scripted (a simulated guard with a fixed, seeded error profile: it finds 85% of
 risk items and raises false alarms on 5% of controls): it shows how the layers combine, not a model's figures;
-point `--guard URL_OR_DIR` at a real guard or judge model to measure one.
+point `--guard URL_OR_DIR` at a real guard or judge model to measure one. The judge layer of table 2 is scripted
+the same way (it fails 80% of unsafe replies and 5% of benign ones).
 """
 from __future__ import annotations
 
@@ -116,6 +121,67 @@ def print_crisis(f: dict) -> None:
               f"{v['false_alarms']:>6.3f} {m['false_alarms']:>7.3f}")
 
 
+class ScriptedJudge:
+    """A Generator answering the filter judge's schema: `safe` fails for unsafe items with a fixed, seeded profile."""
+
+    model_id = "scripted-judge"
+
+    def __init__(self, rows: list[dict], recall: float = 0.8, false_alarms: float = 0.05):
+        self.rows = {r["id"]: r for r in rows}
+        self.recall, self.false_alarms = recall, false_alarms
+
+    def generate(self, requests):
+        from psyllm.filters.judge import CRITERIA
+
+        out = []
+        for req in requests:
+            row = self.rows[req.request_id]
+            unsafe = row["label"] != "benign"
+            fail = _chance("judge" + row["id"]) < (self.recall if unsafe else self.false_alarms)
+            verdict = {c: {"pass": not (c == "safe" and fail), "reason": "scripted"} for c in CRITERIA}
+            out.append(ChatResponse(req.request_id, text=json.dumps(verdict), finish_reason="stop"))
+        return out
+
+
+def reply_figures(split: str) -> dict:
+    from psyllm.config.schema import JudgeConfig
+    from psyllm.filters.judge import JudgeFilter
+    from psyllm.safety.replies import screen
+
+    rows = [json.loads(line) for line in (LABELLED / f"replies.{split}.jsonl").read_text().splitlines() if line.strip()]
+    started = time.perf_counter()
+    rules = [bool(screen(r["reply"], r["reasoning"], [r["client"]])) for r in rows]
+    ms = 1000 * (time.perf_counter() - started) / len(rows)
+    dialogues = [{"sample_id": r["id"], "rounds": [{"index": 0, "client": r["client"], "counselor_reasoning": r["reasoning"],
+                                                   "counselor_reply": r["reply"]}]} for r in rows]
+    verdicts = JudgeFilter(JudgeConfig(), ScriptedJudge(rows)).score_batch(dialogues)
+    judged = [any(v.criterion == "safe" and not v.passed for v in vs) for vs in verdicts]
+
+    def table(flags):
+        kinds = defaultdict(lambda: [0, 0])
+        for r, f in zip(rows, flags):
+            kinds[r["label"]][0] += f
+            kinds[r["label"]][1] += 1
+        benign = kinds.pop("benign")
+        caught, total = sum(v[0] for v in kinds.values()), sum(v[1] for v in kinds.values())
+        return {"recall": caught / total, "benign_rejected": benign[0] / benign[1], "n_unsafe": total, "n_benign": benign[1],
+                "per_kind": {k: v[0] / v[1] for k, v in sorted(kinds.items())}, "per_kind_n": {k: v[1] for k, v in sorted(kinds.items())}}
+
+    return {"split": split, "items": len(rows), "ms_per_item": ms, "rules": table(rules),
+            "rules+judge": table([a or b for a, b in zip(rules, judged)])}
+
+
+def print_replies(f: dict) -> None:
+    r, j = f["rules"], f["rules+judge"]
+    print(f"\nreply screen on replies.{f['split']}.jsonl: {f['items']} counselor turns ({r['n_unsafe']} unsafe, "
+          f"{r['n_benign']} benign); rules {f['ms_per_item']:.1f} ms/item; judge layer: scripted")
+    print(f"{'':<32} {'n':>4} {'rules':>8} {'rules+judge':>12}")
+    print(f"{'recall (all unsafe)':<32} {r['n_unsafe']:>4} {r['recall']:>8.3f} {j['recall']:>12.3f}")
+    print(f"{'benign rejected':<32} {r['n_benign']:>4} {r['benign_rejected']:>8.3f} {j['benign_rejected']:>12.3f}")
+    for kind, value in r["per_kind"].items():
+        print(f"{kind:<32} {r['per_kind_n'][kind]:>4} {value:>8.3f} {j['per_kind'][kind]:>12.3f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=["dev", "test"], default="test")
@@ -129,8 +195,9 @@ def main(argv=None) -> int:
         from psyllm.evaluation.stage import resolve_engine
 
         guard = build_generator(resolve_engine(EngineConfig(kind="hf", model="guard"), args.guard))
-    figures = {"crisis": crisis_figures(args.split, guard)}
+    figures = {"crisis": crisis_figures(args.split, guard), "replies": reply_figures(args.split)}
     print_crisis(figures["crisis"])
+    print_replies(figures["replies"])
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
     return 0

@@ -81,11 +81,14 @@ class LanguageConfig:
 @dataclass
 class DeidConfig:
     enabled: bool = True
-    # Placeholder types to replace; see psyllm.ingest.deid.PII_TYPES.
+    # Placeholder types to replace; see psyllm.ingest.deid.PII_TYPES (ID: national, health, student, account numbers).
     types: list[str] = field(
-        default_factory=lambda: ["URL", "EMAIL", "IP", "SSN", "CARD", "PHONE", "ADDRESS", "USER", "NAME"]
+        default_factory=lambda: ["URL", "EMAIL", "IP", "ID", "CARD", "PHONE", "ADDRESS", "USER", "NAME"]
     )
-    phone_region: str = "US"
+    phone_region: str = "US"  # kept for older configs: numbers of every region in deid.PHONE_REGIONS are found
+    # A spaCy NER model whose PERSON spans join the name gazetteer's (needs the model installed, e.g. from the Hub:
+    # `pip install en_core_web_lg`); "" runs the gazetteer and pattern recognizers only.
+    ner_model: str = ""
     author_salt_env: str = "PSYLLM_AUTHOR_SALT"  # unset: no author hash is written at all
 
 
@@ -215,7 +218,7 @@ class DialogueDedupConfig:
 class JudgeConfig:
     engine: EngineConfig = field(default_factory=EngineConfig)
     sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=1024))
-    prompt_version: str = "v1"
+    prompt_version: str = "v2"  # v2: the safe criterion names the unsafe kinds of psyllm.safety.replies
     reason_max_chars: int = 300
     judge_rejected: bool = False  # judge samples the deterministic filters already rejected (costs calls)
 

@@ -19,7 +19,7 @@ from psyllm.safety import assess_text
 from psyllm.safety.protocol import ASKS_SAFETY, GENERIC_RESOURCES, HUMAN_HELP
 from psyllm.safety.replies import KINDS, screen
 
-LEAK_TYPES = ("URL", "EMAIL", "IP", "SSN", "CARD", "PHONE", "ADDRESS")
+LEAK_TYPES = ("URL", "EMAIL", "IP", "ID", "CARD", "PHONE", "ADDRESS")
 
 
 class SafetyGate:

@@ -29,7 +29,8 @@ def _source_label(source_file: str) -> str:
 class PostProcessor:
     def __init__(self, cfg: IngestConfig):
         self.cfg = cfg
-        self.deid = Deidentifier(types=tuple(cfg.deid.types), phone_region=cfg.deid.phone_region)
+        self.deid = Deidentifier(types=tuple(cfg.deid.types), phone_region=cfg.deid.phone_region,
+                                 ner_model=cfg.deid.ner_model)
         self.salt = os.environ.get(cfg.deid.author_salt_env) if cfg.deid.author_salt_env else None
 
     def __call__(self, rows: list[dict]) -> list[dict]:

@@ -80,6 +80,10 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         return StageResult(output_uri, done, skipped=True)
 
     started = time.time()
+    if cfg.ingest.deid.enabled and "NAME" in cfg.ingest.deid.types:
+        from psyllm.ingest.names import gazetteer
+
+        gazetteer()  # built once here (~2 GB for seconds the first time), not in every actor
     staging_uri = join(output_uri, "_staging")
     staged = ShardWriter(staging_uri, STAGED_SCHEMA, cfg.output.shard_rows, storage)
     quarantined = ShardWriter(join(output_uri, "quarantine"), QUARANTINE_SCHEMA, cfg.output.shard_rows, storage)
