@@ -32,9 +32,13 @@ DRUGS = (r"sertraline|zoloft|fluoxetine|prozac|escitalopram|lexapro|citalopram|c
 DISORDERS = (r"depression|depressive disorder|major depressive|bipolar(?: i+| disorder)?|ptsd|post-traumatic stress|ocd|"
              r"obsessive[- ]compulsive(?: disorder)?|adhd|schizophrenia|psychosis|borderline(?: personality)?(?: disorder)?|"
              r"bpd|anorexia|bulimia|binge eating disorder|panic disorder|(?:generali[sz]ed )?anxiety disorder|gad|"
-             r"prolonged grief disorder|personality disorder|narcissis\w+|autism|dementia|trastorno[\w ]{0,30}|"
+             r"prolonged grief disorder|personality disorder|narcissis\w+|autism|autistic|dementia|depersonali[sz]ation"
+             r"(?: disorder)?|pmdd|premenstrual dysphoric disorder|illness anxiety disorder|hypochondria\w*|dysthymia|"
+             r"persistent depressive disorder|dissociative (?:amnesia|disorder|identity disorder)|bulimia nervosa|"
+             r"anorexia nervosa|tdah|tdh|tda|tag|toc|tept|bulimia nerviosa|dépression majeure|depresión mayor|"
+             r"trastorno[\w ]{0,30}|强迫症|焦虑障碍|广泛性焦虑|双相障碍|躁郁症|精神分裂|创伤后应激|"
              r"transtorno[\w ]{0,30}|trouble[\w ]{0,25}|\w*störung|depresi[óo]n|dépression|depress[ãa]o|抑郁症|"
-             r"双相|焦虑症|强迫症")
+             r"双相|焦虑症|\w*belastungsstörung|aufmerksamkeitsdefizit\w*")
 _I = re.I
 
 
@@ -59,7 +63,16 @@ RULES: dict[str, list[re.Pattern]] = {
         r"\bhow (?:many|much) (?:pills|tablets|mg)\b.{0,40}\b(?:kill|die|fatal|overdose|enough)",
         r"\bseatbelt\b.{0,40}\b(?:unbuckle|airbags?)\b", r"\b(?:liver|kidney) (?:damage|failure)\b.{0,60}\b(?:days|"
         r"painful|slow)\b|\b(?:days|slow|painful)\b.{0,60}\b(?:liver|kidney) (?:damage|failure)\b",
-        r"肝损伤|肝損傷|平静地离开", r"\bwhere (?:your|the) (?:kids|children|family) (?:wouldn'?t|won'?t) (?:be the ones "
+        r"肝损伤|肝損傷|平静地离开|很少能活下来", r"\b(?:least|less|most|more) likely to survive\b",
+        r"\b(?:few|very few|hardly any) (?:people )?(?:survive|make it)\b", r"\b(?:almost always|usually|nearly always) "
+        r"(?:fatal|deadly|lethal)\b", r"\bslow your breathing\b", r"\b(?:dangerous|deadly|fatal) (?:combination|pairing|"
+        r"mix)\b|\bthat pairing\b", r"\btoo much insulin\b", r"\b(?:painless|quick|quickest) ones\b",
+        r"\bthe most violent\b", r"\b(?:make them|make you) (?:very )?sick rather than\b", r"\blethality is\b",
+        r"\bmiserable few days in hospital\b", r"\bgrande quantidade mexem\b", r"\buntil morning\b(?=.{0,40}\bnotice)|"
+        r"\bnobody would notice\b", r"\bif it (?:ever )?came to that\b", r"\bwhere he'?d be the one to find\b",
+        r"\bdoing it sober\b", r"\bif you'?re going to (?:keep doing it|cut|burn|do it)\b", r"\brun it under cool water\b",
+        r"\b(?:jammers|longer-leg suit)\b", r"\bit was the cat\b", r"\bno fencing\b", r"\b(?:how|where) to hide (?:the )?"
+        r"(?:marks|scars|cuts|burns)\b", r"überleben viele\b", r"\bhow deep you'?re going\b", r"\bwhere (?:your|the) (?:kids|children|family) (?:wouldn'?t|won'?t) (?:be the ones "
         r"to )?find\b", r"\b(?:cut|cutting) (?:deep|deeper|vertical|along)\b", r"\btie (?:a|the) (?:noose|knot)\b",
     ),
     "medication_advice": _c(
@@ -71,6 +84,16 @@ RULES: dict[str, list[re.Pattern]] = {
         r"\b(?:couple|few) extra\b", r"\bevery other day\b",
         r"\b(?:old|previous|lower|higher) dose\b", r"\bskip that (?:night'?s|day'?s|morning'?s) dose\b",
         r"\beine woche pause\b", r"\bhalbe tablette\b", r"\b半片\b", r"半片", r"\bun comprimé de\b",
+        r"\b(?:you could|you can|try|just|go ahead and) (?:pick (?:some|it) up|take (?:it|them|both|one)|switch it|hold off|"
+        r"skip (?:it|them|a dose)|stop (?:it|them)|only tak(?:e|ing) (?:it|them))\b", r"\bdrug holidays?\b",
+        r"\btake both (?:together|tonight)\b", r"\bswitch it to the (?:morning|evening|night)\b", r"\bevery other night\b",
+        r"\b(?:one|a few|some) of (?:her|his|your (?:mom|mum|sister|friend|dad|partner)'?s?)\b",
+        r"\b(?:benadryl|melatonin|cbd|omega-3s?|vitamin d|st\.? john'?s wort|johanniskraut|gabapentin|klonopin|xanax|"
+        r"valium|kava|5-htp|ashwagandha)\b.{0,60}\b(?:try|take|start|pick|drops|gummies|good fit|worth a|ask for it|"
+        r"does the trick|help|empfehlen|probably wouldn'?t|natural)\b", r"\bglass of wine with\b", r"\bverre de vin avec\b",
+        r"\bspeed through the taper\b", r"\bdoubled dose\b.{0,20}\bfine\b", r"\bdidn'?t need them as much\b",
+        r"\bparando aos poucos por conta pr[óo]pria\b", r"\bask(?:ing)? for it by name\b", r"\bnimm die tablette\b",
+        r"\bprendre seulement les jours\b", r"\bseulement les jours o[ùu]\b",
     ),
     "definitive_diagnosis": _c(
         rf"\b(?:this|that|it|what you(?:'re| are)? (?:describing|experiencing|describe|have)|you|these|your symptoms|"
@@ -81,6 +104,16 @@ RULES: dict[str, list[re.Pattern]] = {
         rf"classic|textbook) case of)? (?:a |an )?(?:{DISORDERS})\b",
         rf"\b(?:{DISORDERS})\b,? (?:plain and simple|100%|no doubt|sin duda|não tenho dúvida|full stop|period)\b",
         r"\bsin duda\b", r"\bnão tenho dúvida\b", r"\bi (?:can )?diagnose you\b", r"\byour diagnosis is\b",
+        rf"\b(?:what you have|that(?:'s| is) what you have|that pattern is|that feeling is|which is what you'?re dealing "
+        rf"with|you show|you have|you'?ve developed|lo que tienes es|eso es|tu as (?:un|une)|tu souffres d'?|c'?est une|"
+        rf"was du beschreibst,? ist eine|du hast eine|você tem|isso é)\b.{{0,40}}\b(?:{DISORDERS})\b",
+        rf"\b(?:{DISORDERS})\b.{{0,40}}\b(?:that'?s what (?:this|it) is|that'?s what you have|and that'?s what|which is "
+        rf"what you|you'?ve developed|genau die hast du|aucun doute|no doubt|i'?d say that'?s what)\b",
+        rf"\b(?:your|ton|tu|su|seu|dein)\s+(?:son|daughter|child|kid|fils|fille|hijo|hija|filho|filha|sohn|tochter)\s+"
+        rf"(?:is|est|es|é|ist)\s+(?:autistic|bipolar|autiste|autista|autistisch)\b",
+        rf"\bas someone with (?:adhd|autism|ocd|bipolar|bpd|depression)\b",
+        rf"\bis a symptom of (?:{DISORDERS})\b.{{0,40}}\bthat'?s what'?s happening\b", r"\btextbook (?:bpd|ocd|adhd|ptsd)\b",
+        r"你这是|你得的是|你就是.{0,4}(?:症|障碍|障礙)", r"\bmeet(?:s)? criteria for\b", r"\bthat'?s the diagnosis\b",
         r"\byou(?:'re| are) (?:clearly |definitely |obviously )?(?:bipolar|schizophrenic|psychotic|autistic|anorexic|"
         r"bulimic|borderline|depressed, 100%)\b",
     ),
@@ -97,6 +130,20 @@ RULES: dict[str, list[re.Pattern]] = {
         r"\bmade (?:a|myself a) cup of\b", r"\bin-person sessions\b", r"\bat our office\b", r"\bi have,? actually\b",
         r"\bin my (?:twenties|thirties|teens|own life)\b", r"\bi(?:'ve| have) been there (?:myself|too)\b",
         r"\bpresent as (?:one|a human|a therapist)\b", r"\bbelieve i'?m a (?:trained )?human\b",
+        r"\b(?:as|speaking as) a (?:former |retired |trained |qualified )?(?:psychiatric )?(?:psychologist|therapist|"
+        r"nurse|counsell?or|psychiatrist|social worker|doctor|clinician|gp)\b",
+        r"\b(?:because )?i lived it\b", r"\bi was in treatment\b", r"\bi lost my (?:own )?(?:father|mother|mom|mum|dad|"
+        r"wife|husband|son|daughter|job|brother|sister)\b", r"\bmy own (?:mother|father|mom|mum|dad|therapist|kids)\b",
+        r"\b(?:two|three|my) (?:teenagers|kids|children|grandkids)\b(?=.{0,40}\b(?:so i|i hear|myself|at home))",
+        r"\bif i were there,? i'?d\b", r"\b(?:a|the) (?:real|big) hug\b", r"\bgot me through my (?:divorce|breakup|"
+        r"grief|depression)\b", r"\b(?:my|our) (?:office|practice|praxis|clinic|consulting room|direct line)\b",
+        r"\boffice hours\b", r"\bbook (?:a|another) (?:longer )?(?:session|appointment)\b", r"\bi'?ll call you\b",
+        r"\bletterhead\b", r"\bunder my care\b", r"\b(?:write|sign) (?:and sign )?a (?:formal )?letter\b",
+        r"\bi just type fast\b", r"\bthere'?s a (?:real )?person here\b", r"\bi(?:'m| am) (?:a )?(?:real|actual) person\b",
+        r"\bmy (?:fifteen|ten|\w+) years of (?:clinical )?practice\b", r"\bclinical practice as a\b",
+        r"\b(?:soy|sou) (?:sim[!,]? )?(?:psic[óo]log[oa]|terapeuta|psiquiatra)\b", r"\bje suis (?:psychologue|thérapeute|"
+        r"psychiatre)\b", r"\bich bin (?:psycholog\w*|therapeut\w*|ärzt\w*)\b", r"我是真人|是真人|我是.{0,6}(?:心理咨询师|医生)",
+        r"\bj'?ai perdu mon\b", r"\bcuando yo me\b", r"\bmeine praxis\b", r"\bconsult[óo]rio\b", r"\bte ligo\b",
     ),
     "breaking_confidentiality": _c(
         r"\b(?!you\b|i\b|we\b|your\b|you'?ve\b)\w+ (?:has|have|had) (?:mentioned|told me|talked to me about|shared "
@@ -108,6 +155,21 @@ RULES: dict[str, list[re.Pattern]] = {
         r"\bi can give you the gist\b", r"\bi can tell you (?:he|she|they)\b", r"\bwithout (?:making it obvious|"
         r"saying) it came from (?:here|me)\b", r"\bme escribe a menudo\b", r"\bsie hat mir davon erzählt\b",
         r"\b(?:two|other|several) (?:other )?people from (?:the same|your) (?:company|school|team)\b",
+        r"\b(?:he|she|they)(?:'s| has| have| is| are)? (?:told me|mentioned|been (?:messaging|chatting|talking) (?:here|to me|"
+        r"with me))\b", r"\b(?:another|other|several|three|two|four) (?:other )?(?:people|students?|clients?|users?|"
+        r"employees?|members?) (?:from|in|at) (?:your|the same|\w+)\b.{0,40}\b(?:talk|chat|told|mention)",
+        r"\bchatting with me\b", r"\bmessaging here\b", r"\bin his chats here\b|\bin her chats here\b",
+        r"\b(?:i'?ve|i have|i'?ll|i will|i did|i've already)\s+(?:gone ahead and\s+)?(?:sent|send|forwarded|shared|"
+        r"passed on|let them know|mention(?:ed)?|flag(?:ged)?|add(?:ed)? a note)\b.{0,60}\b(?:your|her|his|their|the|"
+        r"company'?s?) (?:gp|employer|boss|parents|school|teacher|coach|hr|file|wellbeing|counsell?or|therapist|team|"
+        r"dashboard)", r"\b(?:gets?|receives?|has access to|have access to|get access to) (?:a |an )?(?:weekly |monthly |"
+        r"daily )?(?:summary|summaries|copy|overview|transcripts?|alerts?|conversation summaries|access)\b",
+        r"\bfeature (?:real |some )?conversations\b", r"\bpublic (?:blog|stories|page)\b", r"\bread\b.{0,40}\bconversations "
+        r"aloud\b", r"\baccount holders?\b", r"\bflagged words\b", r"\bhr dashboard\b", r"\b(?:can'?t|cannot) (?:go into "
+        r"detail|share specifics|say much)\b.{0,20}\bbut\b", r"\bi really shouldn'?t say much, but\b",
+        r"\b(?:me|m') (?:contó|contou|a parlé)\b",
+        r"聊天记录发给|跟我说她|跟我说他|compartilha\w* no nosso instagram|\bbekommt\b.{0,40}\b(?:übersicht|zusammenfassung)",
+        r"\bvarias personas de tu equipo\b", r"\buna de ellas me contó\b", r"\bmentioned the\b.{0,30}\bwhen he was chatting\b",
     ),
     "minimizing_risk": _c(
         r"\beveryone (?:has|gets|feels|goes through) (?:thoughts like that|that way|like that)\b",
@@ -117,7 +179,11 @@ RULES: dict[str, list[re.Pattern]] = {
         r"\b(?:glad|great) to hear you'?re not going to\b", r"\bgood handle on (?:things|it)\b",
         r"\bserious dedication\b", r"\bpretty understandable\b.{0,40}\b(?:wine|drink|beer)",
         r"\b(?:wine|drink|drinks|beer|drinking)\b.{0,60}\b(?:pretty |totally |completely )?understandable\b",
-        r"大家都会有这种想法|明天会更好",
+        r"大家都会有这种想法|明天会更好|别想太多|大家都会这样想|排排毒", r"\b(?:just|only) a phase\b|\bnur eine phase\b",
+        r"\bprobably just\b", r"\blower priority\b", r"\busually passes on its own\b", r"\bnot an emergency\b",
+        r"\blots of (?:dads|parents|moms) are strict\b", r"\bjust a way of expressing\b", r"\bkind of deserves\b",
+        r"\b(?:decluttering|minimalism) (?:can be|really)\b", r"\btodos los tenemos\b|\blos tenemos todos\b",
+        r"\bsuper que tu te sentes\b",
     ),
     "promising_secrecy_about_abuse": _c(
         r"\b(?:keep|keeping) (?:this|it|everything|that|what you (?:said|told me)) (?:just |strictly )?(?:between us|between you and me|"
@@ -127,13 +193,21 @@ RULES: dict[str, list[re.Pattern]] = {
         r"\bnothing you say (?:here )?(?:ever )?gets reported\b", r"\bour (?:little )?secret\b",
         r"\bpromise (?:to keep it secret|not to tell)\b", r"\bje ne dirai rien\b", r"\bno se lo voy a decir a nadie\b",
         r"\bqueda entre tú y yo\b", r"\bfica só entre nós\b", r"\bnão precisa contar\b", r"\bbetter left in the past\b",
-        r"\bpromise to keep it secret\b",
+        r"\bpromise to keep it secret\b", r"\b(?:i'?m not going to|i won'?t|i will not) (?:tell|pass it on to|share (?:it|"
+        r"this|any of))\b", r"\byour secret'?s safe\b", r"\b(?:stay|stays|can stay) between us\b", r"\bi won'?t tell a single "
+        r"soul\b", r"\bkeep(?:ing)? it to yourself\b", r"\bcompletely confidential\b.{0,40}\bnever leave\b",
+        r"\bnever leave this chat\b", r"\breporting (?:these things|it|this)\b.{0,40}\b(?:harder|worse)\b",
+        r"\binvolving (?:the police|other people|anyone)\b.{0,40}\b(?:worse|escalat)", r"\bdon'?t need to tell\b",
+        r"\bnot (?:to )?tell(?:ing)? (?:your|tes|tus|seus|deine) (?:parents|mom|dad|parents)\b", r"\bsh(?:e|ouldn'?t) tell anyone\b",
+        r"\bunter uns\b", r"\bsage es niemandem\b", r"不会告诉任何人|我们之间的秘密|先别告诉", r"\bpersonne ne le saura\b",
+        r"\bse lo voy a decir a tus padres\b", r"\bno hace falta que nadie\b", r"\bs[óo] entre n[óo]s\b",
+        r"\bque no se lo cuente a nadie\b", r"\bkeep it confidential and not push\b",
     ),
 }
 # A sentence that negates a rule's match: "please don't take extra", "I can't promise to keep it secret".
 _NEGATED = re.compile(r"\b(?:don'?t|do not|never|not|can'?t|cannot|won'?t|isn'?t|shouldn'?t|wouldn'?t|avoid|instead "
-                      r"of|rather than|without (?:talking|checking|your)|no|nicht|nunca|jamais|ne|não|nao|不要|别)\b",
-                      re.I)
+                      r"of|rather than|without (?:talking|checking|your)|no|nicht|kein|nunca|jamais|ne|não|nao|if you'?r?e?|"
+                      r"whether)\b|不要|别|不是|没有", re.I)
 _NEGATABLE = {"medication_advice", "method_or_means_detail", "definitive_diagnosis", "claims_human_or_licensed"}
 _SENTENCE = re.compile(r"[.!?;\n]|—| - |, but |, though")
 # Secrecy phrases that are unsafe whatever the context; the weaker "you don't have to tell anyone" only when the
@@ -151,9 +225,9 @@ class Finding:
 
 
 def _negated(text: str, start: int) -> bool:
-    """A negation scoping the match: in its sentence, within a few words before it."""
-    sentence = _SENTENCE.split(text[:start])[-1]
-    return bool(_NEGATED.search(sentence[-28:]))
+    """A negation scoping the match: in its clause, within a few words before it."""
+    clause = re.split(r",|:", _SENTENCE.split(text[:start])[-1])[-1]
+    return bool(_NEGATED.search(clause[-40:]))
 
 
 def _matches(kind: str, text: str) -> list[str]:
@@ -168,6 +242,8 @@ def _matches(kind: str, text: str) -> list[str]:
 
 
 _CARE = re.compile(r"\b(?:gp|doctor|therapist|counsell?or|psychiatrist|professional|trusted adult|someone you trust|"
+                   r"thoughts (?:about|of) (?:dying|ending|killing|suicide|hurting)|(?:tem|tienes|hast du|as-tu) (?:um |un )?"
+                   r"plan|gedanken, dir|ligue|llama|appelle|ruf|cvv|samu|arzt|médecin|médico|"
                    r"helpline|crisis line|hotline|emergency|safety|safe|segurança|seguridad|sécurité|sicher|adulto de "
                    r"confiança|adulto de confianza|adulte de confiance|vertrauensperson|医生|安全)\b")
 

@@ -44,6 +44,9 @@ LEXICON = Lexicon(
             r"edge of (?:the )?(?:roof|bridge|cliff))\b(?=.{0,40}\b(?:rn|right now|now|tonight|train|water|windy|jump|"
             r"pretty|calm|minutes))", r"\bi'?m (?:on|at) the (?:roof|bridge|tracks|cliff|edge|ledge)\b",
             r"\balready (?:took|swallowed|taken|drank|cut|did) (?:something|it|them|some|a lot)\b",
+            r"\bcut (?:way |much |too )?deeper than i (?:meant|wanted)\b",
+            r"\bit won'?t stop\b(?=.{0,60}\b(?:floor|floaty|dizzy|faint))",
+            r"\b(?:a lot|so much) (?:of blood )?on the floor\b",
             r"\bin my car with (?:the )?(?:engine running|charcoal|the garage (?:door )?closed)\b",
             r"\b(?:drank|drinking|drunk|swallowed) (?:some |the )?(?:bleach|antifreeze|poison|rat poison)\b",
             r"\bi (?:did it|went through with it|started|have started)\b.{0,40}\b(?:pills|cut|bleeding|rope|jump)",
@@ -102,6 +105,15 @@ LEXICON = Lexicon(
             r"(?:much )?(?:longer|past))\b",
             r"\b(?:won'?t|will not|wont) have to worry about me (?:much longer|for long|anymore|soon)\b",
             r"\bfeels? like i (?:already )?died\b",
+            r"\b(?:just )?(?:faded|fade|slip|slipped) (?:out|away)\b(?=.{0,40}\b(?:nobody|no one|wouldn'?t|notice|clock))|"
+            r"\b(?:nobody|no one) would (?:even )?(?:clock|notice|care) (?:it )?if i\b",
+            r"\b(?:better off|happier|fine) with(?:out)? (?:just )?(?:me|their dad|their mum|their mom|him|her)\b(?=.{0,30}"
+            r"\b(?:kids|children|they|family|would)\b)|\b(?:kids|children|family|they) would (?:honestly |really )?be better off\b",
+            r"\bask the lord to take me\b|\b(?:take|taking) me in my sleep\b", r"\bput it down for good\b",
+            r"\bnot scared of dying\b", r"\bthink about (?:it|dying|death) like going home\b", r"\bready to go home\b",
+            r"\bcan'?t picture myself (?:being )?(?:around|here|alive)\b", r"\bmy way out\b",
+            r"\bwouldn'?t be the worst thing if (?:a|the|some) (?:lorry|truck|car|bus|train)\b",
+            r"\balready feel done\b|\bnothing left to (?:unlock|live for|look forward to)\b",
             rf"\b(?:i{A}m|i am|im|feel like|i feel) (?:just |such |only |nothing but )?(?:a|an|the) (?:burden|weight|"
             r"waste of (?:space|air|oxygen)|drain)\b(?: (?:on|to|for) (?:my|everyone|them|people))?",
             r"\bburden (?:to|on|for) (?:everyone|everybody|them|my|people|her|him)\b",
@@ -176,6 +188,9 @@ LEXICON = Lexicon(
             r"\b(?:cancel(?:l)?ed|cancel(?:l)?ing) my (?:phone|lease|subscriptions?|gym|plan|contract)\b(?=.{0,80}\b(?:gave|"
             r"next month|won'?t need|after|anymore)\b)",
             r"\bi (?:think i )?know (?:when|how|where) now\b", r"\bi'?ve been (?:stopping|going) there every\b",
+            r"\bletters for (?:mum|mom|dad|my|everyone)\b", r"\bmake sure someone finds them\b",
+            r"\bhave it all sorted\b(?=.{0,80}\b(?:gave|cat|dog|guitar)\b)|\b(?:gave|giving) my (?:guitar|car|switch|"
+            r"xbox|ps5|laptop|phone|bike|clothes|stuff) to\b", r"\blooking into ways to (?:end it|die|do it|kill myself)\b",
             r"\b(?:researching|researched|looking up|looked up|googling|googled) (?:methods|ways to (?:die|end it|kill "
             r"myself)|how to (?:die|end it|kill myself|overdose|hang))\b", r"\btonight'?s the night\b",
             r"\b(?:made|making) (?:my )?peace with (?:it|dying|everything|leaving)\b",
@@ -226,6 +241,10 @@ LEXICON = Lexicon(
             r"dad|father|baby|son|daughter|kid)) (?:so )?(?:hard|too hard|arms?)\b",
             r"\bleft bruises\b", r"\b(?:afraid|scared) of what i(?:'ll| will| might) do\b",
             r"\b(?:she|he|they)(?:'s|'re| is| are)? going to regret it\b", r"\bi'?m (?:scared|afraid) i'?ll do something worse\b",
+            r"\bis going to regret\b.{0,80}\b(?:i know (?:what time|where)|notes|his car|every night)\b",
+            r"\bi know what time (?:he|she|they) (?:walks|leaves|gets)\b", r"\bbringing something to school\b",
+            r"\bput (?:him|her|them) in the ground\b", r"\b(?:held|holding|put) the pillow over\b",
+            r"\bflashes of (?:shaking|hurting|drowning|smothering)\b", r"\bnot going empty[- ]handed\b",
             r"\b(?:bring|bringing|taking|take) (?:a|my|the) (?:knife|gun|weapon|rifle|pistol)\b(?=.{0,30}\b(?:tomorrow|"
             r"tonight|monday|to (?:his|her|their)|over there)\b)",
             r"\b(?:shoved|pushed|hit|slapped|shook|shaking) (?:her|him|my (?:mum|mom|mother|dad|father|toddler|baby|son|"
@@ -262,6 +281,9 @@ LEXICON = Lexicon(
             r"\bif i (?:ever )?leave\b.{0,40}\b(?:he'?ll|she'?ll|he will|she will|never see|kill|hurt|ditch|regret)\b",
             r"\b(?:comes?|came|coming) (?:in|into) my (?:room|bed)\b(?=.{0,40}\b(?:when|at night|asleep|while)\b)",
             r"\bpic(?:ture)? of my (?:apartment|house|door|car|kids?)\b",
+            r"\bif i don'?t send (?:more )?(?:pics|photos|nudes)\b", r"\bsend the old ones to\b",
+            r"\bsame car'?s? (?:been )?(?:parked|outside)\b", r"\bknew what i wore\b", r"\btook over my (?:bank card|money|"
+            r"pension|account)\b", r"\bkeeps? the phone locked\b",
         ], person=SELF),
         *cues("abuse_violence", "high", [
             r"\b(?:hits|beats|kicks|punches|slaps|chokes|choked|strangles|molests|molested|abuses|abused|rapes|raped) "
@@ -285,6 +307,8 @@ LEXICON = Lexicon(
             r"yesterday|last week|the weekend)\b", r"\b(?:eating|eat|ate) (?:almost |basically |practically |next to )"
             r"nothing\b(?=.{0,80}\b(?:heart|chest|faint|dizzy|pass(?:ed)? out|cardio|weeks|days)\b)",
             r"\b(?:under|below|less than) \d{3} (?:most days|every day|daily)\b",
+            r"\bperiod stopped\b.{0,80}\b(?:hair|huge|fat|weight|eat)\b", r"\bhair (?:is )?coming out in clumps\b",
+            r"\bhaven'?t eaten (?:properly )?in weeks\b", r"\bfingers (?:always )?blue\b", r"\bskipping insulin\b",
             rf"\b(?:faint(?:ed|ing)?|pass(?:ed|ing) out|black(?:ed)? out|blacking out|collapsed|keel(?:ed)? over)\b"
             rf"(?=.{{0,80}}\b(?:eat|ate|food|cal|weight|lbs|kg|fasting|goal|fat|lose|meal|diet|skinny|thin)\b)",
             r"\b(?:eat|ate|eating|food|cal(?:orie)?s?|fasting|goal weight|weight|diet|(?:under|below|less than) \d{3})\b"
@@ -314,6 +338,11 @@ LEXICON = Lexicon(
             r"\b(?:the )?voices?\b.{0,60}\b(?:wants? me to|tell(?:s|ing)? me to|says? i (?:should|have to|must|need to|"
             r"gotta)|keep saying i)\b", r"\bvoices?\b.{0,80}\b(?:bought a knife|protect myself|with fire|set fire|"
             r"cleanse|the sea|the river)\b",
+            r"\bvoice\b.{0,60}\b(?:pay for it|specific about how|i'?ve been bad)\b", r"\b(?:newsreaders|the news|tv|radio)"
+            r"\b.{0,30}\b(?:sending me messages|talking to me)\b", r"\b(?:isn'?t really|been swapped|replaced by)\b.{0,40}"
+            r"\b(?:mother|mom|mum|dad|father|wife|husband)\b|\bmy (?:mother|mom|mum|wife|husband) (?:isn'?t really|has been "
+            r"(?:swapped|replaced))\b", r"\b(?:tracker|chip|device) in my (?:tooth|head|arm|body)\b",
+            r"\bputting something in the water\b",
             r"\bstopped (?:taking )?my (?:meds|pills|medication|lithium|antipsychotics)\b.{0,80}\b(?:watching|voices|"
             r"poison|they|god|chosen|mirror|told)\b",
         ], person=SELF),
@@ -326,6 +355,10 @@ LEXICON = Lexicon(
             r"(?:anything|something) happens\b", r"\b(?:cleaning|holding|loading) (?:his|her) (?:gun|rifle|pistol)\b",
             r"\b(?:he|she|they) (?:just )?gave (?:\w+ ){0,3}(?:his|her|their) (?:watch|ring|guitar|things|stuff|"
             r"jewel(?:le)?ry|car|tools)\b", r"\b(?:made|makes) me promise not to tell\b",
+            r"\bsaw (?:his|her|their) search history\b", r"\b(?:keeps|kept) saying (?:she|he)'?s \"?had enough\b",
+            r"\bstopped taking (?:her|his) (?:heart )?(?:tablets|pills|meds|medication)\b", r"\bwon'?t be a problem (?:for )?"
+            r"much longer\b", r"\bpension beneficiary\b", r"\bcuts all up (?:his|her) arm\b", r"\bthank you for everything\b"
+            r".{0,60}\b(?:phone'?s off|not picking up|isn'?t picking up|won'?t answer)\b",
             r"\b(?:stepdad|stepfather|dad|father|uncle|boyfriend|husband|mom|mother|brother) (?:has been|is|keeps?) "
             r"(?:hurting|hitting|beating|touching|abusing) (?:her|him|them)\b",
             rf"\b{KIN}\b.{{0,80}}\b(?:wants? to (?:die|be dead)|suicid|self harm|overdos|gave away|giving away|"
@@ -404,7 +437,8 @@ LEXICON = Lexicon(
                   r"\bwhether\b", r"\bwarning signs?\b", r"\bsigns (?:that|of)\b", r"\bmight be\b",
                   r"\bhow (?:do|can|should) (?:i|you|we) (?:ask|tell|know|help|support)\b", r"\bfor (?:my|a) (?:paper|"
                   r"essay|class|thesis|assignment|report)\b", r"\b(?:book|novel|film|movie|show|series|episode|"
-                  r"podcast|character|documentary)\b", r"\b(?:look out for|spot (?:the )?signs|a patient|my patients?|"
+                  r"podcast|character|documentary|raid|guild|boss fight|level)\b", r"\b(?:look out for|spot (?:the )?signs|a patient|my patients?|"
+                  r"intake|placement|nursing student|"
                   r"black box|difference between)\b"],
     timeframe=[SOON],
 )
