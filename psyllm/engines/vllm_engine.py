@@ -56,7 +56,12 @@ class VLLMGenerator:
                                  [self._sampling_params(requests[i]) for i in runnable], use_tqdm=False)
             for i, out in zip(runnable, outs):
                 completion = out.outputs[0]
-                reasoning, answer = split_reasoning(completion.text, opens_reasoning(out.prompt or ""))
+                if requests[i].json_schema:
+                    # The grammar holds from the first token (no reasoning parser is configured), so the whole
+                    # text is the JSON answer; a "</think>" inside one of its strings is not a reasoning end.
+                    reasoning, answer = None, completion.text.strip()
+                else:
+                    reasoning, answer = split_reasoning(completion.text, opens_reasoning(out.prompt or ""))
                 responses[i] = ChatResponse(
                     requests[i].request_id, text=answer, reasoning=reasoning,
                     prompt_tokens=len(out.prompt_token_ids or []), completion_tokens=len(completion.token_ids),

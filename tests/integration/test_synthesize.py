@@ -93,7 +93,7 @@ def test_real_vllm_engine_on_cpu_through_ray_data(ingested, tiny_model, tmp_path
     assert len({r["sample_id"] for r in dialogues + dead}) == c["posts"]
     # Structured stages return JSON under vLLM's constrained decoding: no dead letter is a parse failure, and
     # every finished dialogue went through the schemas (checked again below).
-    assert not [d for d in dead if "not JSON" in d["error"]], dead[:3]
+    assert not [d for d in dead if "not JSON" in d["error"]], [(d["error"], d.get("stage")) for d in dead[:3]]
     assert len(dialogues) >= c["posts"] // 2, [d["error"] for d in dead]
     cfg = load_config(REPO / "conf/test/tiny_vllm.yaml").synthesize
     for d in dialogues:
