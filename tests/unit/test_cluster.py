@@ -3,6 +3,7 @@ the Ray launcher YAML against Ray's schema, and every entrypoint, config and pat
 import functools
 import gzip
 import json
+import re
 import shlex
 from pathlib import Path
 
@@ -126,3 +127,33 @@ def test_job_entrypoints_are_thin_and_document_their_submit_command(path):
     assert "ray job submit" in command and "--working-dir ." in command and "--runtime-env cluster/runtime_env.yaml" in command
     _check_entrypoint(command.split(" -- ", 1)[1])
     assert (REPO / "cluster" / "kuberay" / f"rayjob-{path.stem}.yaml").is_file()
+
+
+def _project_requirements() -> dict[str, str]:
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    return {Requirement(d).name.lower(): d for d in deps}
+
+
+@pytest.mark.parametrize("path", [*sorted((REPO / "cluster" / "kuberay").glob("rayjob-*.yaml")),
+                                  REPO / "cluster" / "runtime_env.yaml", REPO / "cluster" / "ray-cluster.yaml"],
+                         ids=lambda p: p.name)
+def test_job_environments_install_every_project_dependency(path):
+    """A job's runtime_env (or the launcher's setup) installs what `pip install psyllm` would: a dependency added
+    to pyproject.toml and forgotten here fails on the cluster at import time, not here."""
+    from packaging.requirements import Requirement
+
+    text = path.read_text()
+    # The images bring Ray; pandas, fsspec, tqdm, jinja2, fastapi, matplotlib and pyyaml come with Ray or its deps.
+    provided = {"ray", "pandas", "fsspec", "tqdm", "jinja2", "fastapi", "matplotlib", "pyyaml"}
+    listed = set()
+    for token in re.findall(r"""["']?([A-Za-z0-9_.\-\[\]]+(?:[=<>!~]=?[^"',\s\]]+(?:,[<>=!~]=?[^"',\s\]]+)*)?)["']?""", text):
+        try:
+            listed.add(Requirement(token).name.lower())
+        except Exception:
+            continue
+    missing = sorted(set(_project_requirements()) - provided - listed)
+    assert not missing, f"{path.name} does not install {missing}"
