@@ -1,12 +1,13 @@
 """Safety on language written outside the team, two tables:
 
-1. Crisis detection (data/labelled/crisis.*.jsonl): recall per category and per language, false alarms on hard
-   controls, for the rule layer alone and with a model layer added.
+1. Crisis detection (data/labelled/crisis.test.jsonl; the dev parts ship in psyllm/safety/data): recall per
+   category and per language, false alarms on hard controls, for the rules alone, the deterministic floor (rules +
+   the learned lexical layer) and the floor with a model layer added.
 2. The reply screen (data/labelled/replies.*.jsonl): recall per unsafe kind and the share of benign replies
    rejected, for the rules alone (psyllm/safety/replies.py) and with the filter judge's `safe` criterion added.
 
     .venv/bin/python bench/safety.py                 # the hash-pinned test parts
-    .venv/bin/python bench/safety.py --split dev     # the parts rules may be tuned on
+    .venv/bin/python bench/safety.py --split dev3    # a part rules may be tuned on (learned layer held out)
 
 "Flagged" means the crisis protocol applies (level >= moderate). "Check-in" means no rule could read the language
 and the answer asks about safety: it counts toward recall on risk items and is reported apart from false alarms on
@@ -22,20 +23,24 @@ import hashlib
 import json
 import sys
 import time
+from contextlib import nullcontext
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from psyllm.engines.base import ChatResponse  # noqa: E402
-from psyllm.safety import assess_conversation  # noqa: E402
+from psyllm.safety import assess_conversation, classifier  # noqa: E402
 from psyllm.safety.model_layer import ModelRiskLayer, combine, risk_messages  # noqa: E402
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "labelled"
+DEV_PARTS = ("dev", "dev2", "dev3")
 
 
 def load(split: str) -> list[dict]:
-    return [json.loads(line) for line in (LABELLED / f"crisis.{split}.jsonl").read_text().splitlines() if line.strip()]
+    # The dev parts ship with the package (the learned layer is fitted on them); the test part stays outside it.
+    path = LABELLED / f"crisis.{split}.jsonl" if split == "test" else classifier.DATA / f"crisis.{split}.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def _chance(key: str) -> float:
@@ -92,33 +97,43 @@ def score(rows: list[dict], assessments) -> dict:
 
 
 def crisis_figures(split: str, guard=None) -> dict:
+    """Three columns: the rules alone, the deterministic floor (rules + the learned layer: what every path runs
+    without a model), and the floor with the model layer. On a dev part the learned layer is fitted on the other
+    dev parts only, so every figure is held out."""
     rows = load(split)
-    started = time.perf_counter()
-    rules = [assess_conversation(r["messages"]) for r in rows]
-    ms = 1000 * (time.perf_counter() - started) / len(rows)
+    held_out = nullcontext() if split == "test" else classifier.using(
+        classifier.fit([r for part in DEV_PARTS if part != split for r in load(part)]))
+    with classifier.using(False):
+        rules = [assess_conversation(r["messages"]) for r in rows]
+    with held_out:
+        started = time.perf_counter()
+        floor = [assess_conversation(r["messages"]) for r in rows]
+        ms = 1000 * (time.perf_counter() - started) / len(rows)
     layer = ModelRiskLayer(guard or ScriptedGuard(rows))
     model = layer.assess([r["messages"] for r in rows])
     return {"split": split, "items": len(rows), "ms_per_item": ms, "rules": score(rows, rules),
-            "rules+model": score(rows, [combine(a, m) for a, m in zip(rules, model)]),
+            "floor": score(rows, floor), "floor+model": score(rows, [combine(a, m) for a, m in zip(floor, model)]),
             "model": "scripted" if guard is None else getattr(guard, "model_id", "guard")}
 
 
 def print_crisis(f: dict) -> None:
-    r, c = f["rules"], f["rules+model"]
+    cols = [("rules", f["rules"]), ("+learned", f["floor"]), ("+model", f["floor+model"])]
+    r = f["rules"]
     print(f"\ncrisis detection on crisis.{f['split']}.jsonl: {f['items']} items ({r['n_risk']} with risk, "
-          f"{r['n_controls']} hard controls); rules {f['ms_per_item']:.1f} ms/item; model layer: {f['model']}")
-    print(f"{'':<28} {'rules':>8} {'rules+model':>12}")
-    print(f"{'recall (all risk)':<28} {r['recall']:>8.3f} {c['recall']:>12.3f}")
-    print(f"{'false alarms (controls)':<28} {r['false_alarms']:>8.3f} {c['false_alarms']:>12.3f}")
-    print(f"{'check-ins (controls)':<28} {r['check_ins']:>8.3f} {c['check_ins']:>12.3f}")
-    print(f"\n{'recall by category':<28} {'n':>4} {'rules':>8} {'rules+model':>12}")
-    for cat, value in r["per_category"].items():
-        print(f"{cat:<28} {r['per_category_n'][cat]:>4} {value:>8.3f} {c['per_category'][cat]:>12.3f}")
-    print(f"\n{'by language':<12} {'risk':>5} {'recall':>7} {'+model':>7} {'ctl':>5} {'FA':>6} {'+model':>7}")
+          f"{r['n_controls']} hard controls); rules + learned layer {f['ms_per_item']:.1f} ms/item; model layer: "
+          f"{f['model']}")
+    print(f"{'':<28} " + " ".join(f"{name:>9}" for name, _ in cols))
+    for label, key in (("recall (all risk)", "recall"), ("false alarms (controls)", "false_alarms"),
+                       ("check-ins (controls)", "check_ins")):
+        print(f"{label:<28} " + " ".join(f"{c[key]:>9.3f}" for _, c in cols))
+    print(f"\n{'recall by category':<28} {'n':>4} " + " ".join(f"{name:>9}" for name, _ in cols))
+    for cat in r["per_category"]:
+        print(f"{cat:<28} {r['per_category_n'][cat]:>4} " + " ".join(f"{c['per_category'][cat]:>9.3f}" for _, c in cols))
+    print(f"\n{'by language':<12} {'risk':>5} " + " ".join(f"{'R ' + name:>11}" for name, _ in cols) + f" {'ctl':>5} "
+          + " ".join(f"{'FA ' + name:>12}" for name, _ in cols))
     for lang, v in r["per_language"].items():
-        m = c["per_language"][lang]
-        print(f"{lang:<12} {v['n_risk']:>5} {v['recall']:>7.3f} {m['recall']:>7.3f} {v['n_controls']:>5} "
-              f"{v['false_alarms']:>6.3f} {m['false_alarms']:>7.3f}")
+        print(f"{lang:<12} {v['n_risk']:>5} " + " ".join(f"{c['per_language'][lang]['recall']:>11.3f}" for _, c in cols)
+              + f" {v['n_controls']:>5} " + " ".join(f"{c['per_language'][lang]['false_alarms']:>12.3f}" for _, c in cols))
 
 
 class ScriptedJudge:
@@ -184,7 +199,8 @@ def print_replies(f: dict) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", choices=["dev", "test"], default="test")
+    ap.add_argument("--split", choices=["test", *DEV_PARTS], default="test",
+                    help="the hash-pinned test part, or a dev part (crisis: the learned layer fitted without it)")
     ap.add_argument("--guard", help="a real guard/judge model for the model layer: URL (OpenAI-compatible) or folder")
     ap.add_argument("--json", help="also write the figures here")
     args = ap.parse_args(argv)
@@ -195,9 +211,11 @@ def main(argv=None) -> int:
         from psyllm.evaluation.stage import resolve_engine
 
         guard = build_generator(resolve_engine(EngineConfig(kind="hf", model="guard"), args.guard))
-    figures = {"crisis": crisis_figures(args.split, guard), "replies": reply_figures(args.split)}
+    figures = {"crisis": crisis_figures(args.split, guard)}
     print_crisis(figures["crisis"])
-    print_replies(figures["replies"])
+    if (LABELLED / f"replies.{args.split}.jsonl").exists():
+        figures["replies"] = reply_figures(args.split)
+        print_replies(figures["replies"])
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
     return 0

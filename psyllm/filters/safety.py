@@ -52,9 +52,10 @@ class SafetyGate:
 
     def _crisis_gaps(self, d: dict) -> list[str]:
         rounds = d["rounds"]
-        # The protocol starts at the turn that discloses; a crisis-route dialogue whose risk is in its source post
+        # The protocol starts at the turn that discloses (a rule's reading: the learned layer alone routes a person
+        # to help, but is not evidence enough to reject a reply); a crisis-route dialogue whose risk is in its source post
         # rather than in a turn starts at the first.
-        start = next((i for i, r in enumerate(rounds) if assess_text(r["client"] or "").at_least(self.cfg.route_at)),
+        start = next((i for i, r in enumerate(rounds) if assess_text(r["client"] or "").read_by_rules(self.cfg.route_at)),
                      0 if d.get("route") == "crisis" else None)
         if start is None:
             return []

@@ -1,7 +1,9 @@
 """One risk assessment for every path (ingest, import, filter, serve, evaluate): a message, a post or a whole
 conversation in, categories with a level, whose risk it is, and the signals that fired out.
 
-Recall first: this is a router, not a clinician. Every lexicon reads every message (people switch languages
+Two deterministic layers: the multilingual rules (categories, levels, signals) and a learned lexical classifier
+(psyllm.safety.classifier) that raises a message the rules under-read to the protocol level. Recall first: this
+is a router, not a clinician. Every lexicon reads every message (people switch languages
 mid-sentence and short messages defeat language identification); a message in a language no lexicon covers
 gets a check-in (the answer asks about safety) instead of silence. In a conversation every client turn counts,
 in whatever role it was sent, and a disclosure stays active until a counselor turn has addressed it (asked about
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from psyllm.safety import classifier
 from psyllm.safety.lexicon import CATEGORIES, Hit
 from psyllm.safety.lexicons import LEXICONS, OTHER_LANGUAGE_CUES
 from psyllm.safety.normalize import variants
@@ -20,6 +23,7 @@ COVERED = {lex.language for lex in LEXICONS}
 # Scripts no lexicon reads: a message written in one is answered with a safety check-in.
 _UNREAD_SCRIPT = re.compile(r"[\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff"
                             r"\uac00-\ud7af]")
+LEARNED_SIGNAL = "learned.risk"  # psyllm.safety.classifier fired
 _ESCALATE = {"suicidal_ideation_active", "plan_means_timeline", "self_harm", "harm_to_others", "third_party"}
 
 
@@ -34,6 +38,12 @@ class Assessment:
 
     def at_least(self, threshold: str) -> bool:
         return at_least(self.level, threshold)
+
+    def read_by_rules(self, threshold: str) -> bool:
+        """At `threshold` with a category a rule read, not on the learned layer alone. Routing a person to help
+        uses `at_least` (recall first); judging whether a counselor's reply failed a disclosure uses this (a
+        training example is rejected on evidence a reviewer can point to)."""
+        return self.at_least(threshold) and bool(self.categories)
 
     def record(self) -> dict:
         """What may be logged per request or stored with a record: no text."""
@@ -66,7 +76,10 @@ def assess_text(text: str) -> Assessment:
             soon |= bool(found) and lex.soon(variant)
     hits += [Hit(cat, level, f"other.{cat}", 0, 0, "other") for cat, level, p in OTHER_LANGUAGE_CUES
              if any(p.search(v) for v in variants(text))]
+    learned = bool(text.strip()) and classifier.flags(text)
     if not hits:
+        if learned:  # no rule read it, the learned layer did: the protocol applies, routed as a general crisis
+            return Assessment(level="moderate", signals=[LEARNED_SIGNAL], subject="self")
         unread = bool(_UNREAD_SCRIPT.search(text)) or (len(text) >= 40 and _language(text) not in COVERED)
         return Assessment(level="low" if unread else "none", check_in=unread,
                           signals=["unread_language"] if unread else [])
@@ -77,8 +90,12 @@ def assess_text(text: str) -> Assessment:
         level = "imminent"  # a plan, an urge or a threat with a time attached
     if {"suicidal_ideation_active", "suicidal_ideation_passive"} & set(categories) and "plan_means_timeline" in categories:
         level = _max_level([level, "high"])
+    signals = {h.signal for h in hits}
+    if learned:
+        level = _max_level([level, "moderate"])
+        signals.add(LEARNED_SIGNAL)
     self_risk = any(h.category != "third_party" for h in hits)
-    return Assessment(level=level, categories=categories, signals=sorted({h.signal for h in hits}),
+    return Assessment(level=level, categories=categories, signals=sorted(signals),
                       subject="self" if self_risk else "other", languages=sorted({h.language for h in hits}))
 
 

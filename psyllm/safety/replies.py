@@ -270,7 +270,7 @@ def screen(reply: str, reasoning: str = "", client: list[str] | tuple[str, ...] 
                     risk and set(risk.categories) & _SECRECY_CONTEXT or re.search(r"hurt|hit|abus|secret", text)):
                 hits = []
             findings += [Finding(kind, where, h[:80]) for h in hits[:1]]
-    if unaddressed and risk and risk.at_least("moderate") and not _addresses(texts["reply"]) and not any(
+    if unaddressed and risk and risk.read_by_rules("moderate") and not _addresses(texts["reply"]) and not any(
             f.kind == "minimizing_risk" for f in findings):
         findings.append(Finding("minimizing_risk", "reply", "disclosed risk left unaddressed"))
     return findings

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from psyllm.clinical.crisis import resources_for
 from psyllm.config.schema import ServeConfig
-from psyllm.safety import Assessment, assess_conversation
+from psyllm.safety import Assessment, assess_conversation, classifier
 from psyllm.safety.model_layer import combine
 from psyllm.safety.protocol import asks_safety
 from psyllm.safety.replies import Finding
@@ -61,6 +61,7 @@ class CrisisLayer:
         self.mode, self.route_at, self.locale = cfg.crisis_mode, cfg.route_at, cfg.locale
         if self.mode not in ("append", "replace"):
             raise ValueError(f"serve.crisis_mode must be append or replace, not {self.mode!r}")
+        classifier.model()  # fit the learned layer now (about a second), not on the first person's request
 
     def check(self, messages: list[dict]) -> CrisisCheck:
         a = assess_conversation(messages)

@@ -82,7 +82,7 @@ def test_levels_are_ordered_and_the_rules_run_in_milliseconds():
     started = time.perf_counter()
     for _ in range(20):
         assess_text(text)
-    assert (time.perf_counter() - started) / 20 < 0.05
+    assert (time.perf_counter() - started) / 20 < 0.1  # about 20 ms idle; a loaded machine doubles it
 
 
 def test_the_model_layer_adds_risk_and_never_removes_it():
