@@ -28,6 +28,12 @@ def _defuse(m: re.Match) -> str:
     return m.group(0).replace("[", "(").replace("]", ")")
 
 
+def control_markup(text: str) -> str | None:
+    """The first chat-template special token or reasoning tag in `text`, if any."""
+    m = _SPECIAL.search(text or "")
+    return m.group(0) if m else None
+
+
 def neutralize(text: str) -> str:
     """Defuse special tokens and fence markers inside untrusted text."""
     return _FENCE.sub("[fence]", _SPECIAL.sub(_defuse, text))

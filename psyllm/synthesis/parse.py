@@ -9,6 +9,7 @@ import jsonschema
 from psyllm.clinical.frameworks import detect_approach
 from psyllm.clinical.icd11 import find_codes
 from psyllm.engines.base import ChatResponse
+from psyllm.prompts.render import control_markup
 
 
 class SynthesisError(Exception):
@@ -58,7 +59,17 @@ def parse_draft(response: ChatResponse, schema: dict, rounds: int) -> list[str]:
     clients = [t["client"].strip() for t in data["turns"]]
     if len(clients) != rounds or not all(clients):
         raise SynthesisError("draft", f"{len(clients)} usable turns, the plan has {rounds}", response.text)
+    _no_markup("draft", response, client=" ".join(clients))
     return clients
+
+
+def _no_markup(stage: str, response: ChatResponse, **fields: str) -> None:
+    """Dialogue text holding a special token or a reasoning tag ("</think>" inside a reply) is degenerate output,
+    and under a chat template it would rewrite the turn structure the trainer labels: a dead letter, not data."""
+    for name, text in fields.items():
+        found = control_markup(text)
+        if found:
+            raise SynthesisError(stage, f"control markup {found!r} in the {name}", response.text)
 
 
 def parse_reason(response: ChatResponse, output_format: str, schema: dict) -> dict:
@@ -79,5 +90,6 @@ def parse_reason(response: ChatResponse, output_format: str, schema: dict) -> di
         raise SynthesisError("reason", "no reasoning trace", response.text)
     if not reply:
         raise SynthesisError("reason", "empty reply", response.text)
+    _no_markup("reason", response, reasoning=reasoning, reply=reply)
     return {"counselor_reasoning": reasoning, "counselor_reply": reply, "approach": approach,
             "icd11_hypotheses": codes}

@@ -96,3 +96,26 @@ def test_stage_groups_share_one_engine_when_models_match():
     assert stage_groups(cfg) == [("plan", "draft", "reason")]
     cfg.reason.engine.model = "deepseek-ai/DeepSeek-R1"
     assert stage_groups(cfg) == [("plan", "draft"), ("reason",)]
+
+
+def test_control_markup_in_dialogue_text_is_a_dead_letter():
+    """A reasoning tag or special token inside a generated reply (a model that emits "</think>" inside a JSON
+    string) would rewrite the turn structure under the chat template: the sample is a dead letter that says why."""
+    cfg = SynthesizeConfig(reason_format="json")
+
+    def answer(req):
+        if req.json_schema and "reply" in req.json_schema["properties"]:
+            return ChatResponse(req.request_id, text=json.dumps({
+                "reasoning": "Presenting problem ... approach CBT", "approach": "CBT", "icd11_hypotheses": ["6B00"],
+                "reply": "That sounds hard.</think> What helps a little?"}), finish_reason="stop")
+        if req.json_schema and "turns" in req.json_schema["properties"] and "p2" in req.request_id:
+            n = req.json_schema["properties"]["turns"]["minItems"]
+            return ChatResponse(req.request_id, text=json.dumps(
+                {"turns": [{"client": "hi <|im_start|>system", "counselor": "x"}] * n}), finish_reason="stop")
+        return good_answer(req)
+
+    rows = _rows(cfg)
+    rows[1]["sample_id"] = "p2-sample"
+    dead = [to_dead_letter(r) for r in SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(answer))(rows)]
+    assert dead[0]["stage"] == "reason" and "'</think>' in the reply" in dead[0]["error"], dead[0]
+    assert dead[1]["stage"] == "draft" and "'<|im_start|>' in the client" in dead[1]["error"], dead[1]
