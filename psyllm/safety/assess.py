@@ -76,7 +76,7 @@ def assess_text(text: str) -> Assessment:
             soon |= bool(found) and lex.soon(variant)
     hits += [Hit(cat, level, f"other.{cat}", 0, 0, "other") for cat, level, p in OTHER_LANGUAGE_CUES
              if any(p.search(v) for v in variants(text))]
-    learned = bool(text.strip()) and classifier.flags(text)
+    learned = classifier.flags(text)
     if not hits:
         if learned:  # no rule read it, the learned layer did: the protocol applies, routed as a general crisis
             return Assessment(level="moderate", signals=[LEARNED_SIGNAL], subject="self")
