@@ -1,8 +1,12 @@
-"""Read raw records from jsonl / json(.gz) / parquet / csv files, folders or globs, locally or on s3.
+"""Read raw records from jsonl / json(.gz) / parquet / csv / zstandard NDJSON / txt files, folders or globs,
+locally or on s3.
 
 Readers never parse meaning: they yield one raw row per input record with where it came from
 (`source_file`, 1-based `line`), the record as JSON text (`raw`) and whether its bytes were valid UTF-8.
 Parsing, validation and quarantine happen downstream so that every line lands somewhere.
+
+A whole-file document (a `.txt` file, or a `.json` file whose top level is a list of strings or of turn objects,
+as CPsyCoun publishes dialogues) is one row `{"document": <text or list>}`: the importer knows what it means.
 """
 from __future__ import annotations
 
@@ -14,11 +18,18 @@ from typing import Iterator
 
 import pandas as pd
 import pyarrow.parquet as pq
+import zstandard
 
 from psyllm.config.schema import StorageConfig
 from psyllm.io.filesystem import filesystem, is_remote
 
-SUPPORTED_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson", ".parquet", ".csv", ".csv.gz")
+SUPPORTED_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson", ".parquet", ".csv", ".csv.gz", ".zst",
+                      ".txt")
+ASIDE_NAMES = {"README", "LICENSE", "LICENCE", "NOTICE", "CHANGELOG", "CITATION"}
+DOCUMENT_KEY = "document"  # the one key of a whole-file document row
+SPEAKER_KEYS = ("role", "speaker", "from", "sender")
+TEXT_KEYS = ("content", "text", "value", "utterance")
+ZSTD_WINDOW = 2**31  # Pushshift and Arctic Shift compress with --long=31: a 2 GiB window (memory, not file size)
 
 
 class InputError(ValueError):
@@ -40,6 +51,11 @@ def _qualify(fs, path: str, uri: str) -> str:
     return f"{proto}://{path}"
 
 
+def _is_aside(name: str) -> bool:
+    """Hidden files, markers and a dataset's own notes (README.txt, LICENSE.txt) are not data."""
+    return name.startswith((".", "_")) or name.split(".", 1)[0].upper() in ASIDE_NAMES
+
+
 def list_inputs(uri: str, storage: StorageConfig | None = None) -> list[str]:
     """Expand a file, folder (recursive) or glob to a sorted list of supported files."""
     fs, path = filesystem(uri, storage)
@@ -51,7 +67,7 @@ def list_inputs(uri: str, storage: StorageConfig | None = None) -> list[str]:
         found = [path]
     else:
         raise InputError(f"input not found: {uri}")
-    files = sorted(p for p in found if _fmt(p) and not p.rsplit("/", 1)[-1].startswith((".", "_")))
+    files = sorted(p for p in found if _fmt(p) and not _is_aside(p.rsplit("/", 1)[-1]))
     if not files:
         raise InputError(f"no readable inputs ({', '.join(SUPPORTED_SUFFIXES)}) under {uri}")
     return [_qualify(fs, p, uri) for p in files]
@@ -89,21 +105,56 @@ def _iter_json_lines(fh, source: str) -> Iterator[dict]:
             yield _row(source, number, "")  # a blank line is still a line: it is quarantined as empty
 
 
+def is_document(items: list) -> bool:
+    """A JSON list that is one dialogue, not a list of records: strings, or flat speaker/text turn objects."""
+    if not items:
+        return False
+    if all(isinstance(i, str) for i in items):
+        return True
+    return all(isinstance(i, dict) and any(k in i for k in SPEAKER_KEYS) and any(k in i for k in TEXT_KEYS)
+               and not any(isinstance(v, list) for v in i.values()) for i in items)
+
+
+def _document_row(source: str, content, ok: bool) -> dict:
+    return _row(source, 1, json.dumps({DOCUMENT_KEY: content}, ensure_ascii=False), ok)
+
+
+def _first_line_is_json(head: bytes) -> bool:
+    line = head.split(b"\n", 1)[0]
+    try:
+        json.loads(line)
+        return True
+    except ValueError:
+        return False
+
+
 def _iter_json(fh, source: str) -> Iterator[dict]:
-    """A .json file holds either one JSON array of records or JSON lines."""
+    """A .json file holds one JSON array of records, one document (a dialogue as a list of turns, or a
+    pretty-printed object), or JSON lines."""
     head = fh.read(4096)
     stripped = head.lstrip()
-    if stripped.startswith(b"["):
+    if stripped.startswith(b"[") or (stripped.startswith(b"{") and not _first_line_is_json(stripped)):
         text, ok = _decode(head + fh.read())
         try:
             items = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except json.JSONDecodeError:
             yield _row(source, 1, text[:2000], ok)  # the whole file is one malformed record
             return
-        for number, item in enumerate(items, start=1):
-            yield _row(source, number, json.dumps(item, ensure_ascii=False, default=str), ok)
+        if isinstance(items, dict):
+            yield _row(source, 1, json.dumps(items, ensure_ascii=False, default=str), ok)
+        elif is_document(items):
+            yield _document_row(source, items, ok)
+        else:
+            for number, item in enumerate(items, start=1):
+                yield _row(source, number, json.dumps(item, ensure_ascii=False, default=str), ok)
         return
     yield from _iter_json_lines(io.BufferedReader(_Prepend(head, fh)), source)
+
+
+def _zstd_lines(fh) -> io.BufferedReader:
+    """Decompressed lines of a zstandard stream, never the whole file in memory or on disk."""
+    reader = zstandard.ZstdDecompressor(max_window_size=ZSTD_WINDOW).stream_reader(fh, read_across_frames=True)
+    return io.BufferedReader(reader, buffer_size=1 << 20)
 
 
 class _Prepend(io.RawIOBase):
@@ -132,13 +183,17 @@ def _records_to_rows(records: list[dict], source: str, start: int) -> Iterator[d
 
 
 def iter_raw_rows(uri: str, storage: StorageConfig | None = None, chunk_rows: int = 4096) -> Iterator[dict]:
-    """Yield raw rows of one input file, streaming (bounded memory except for JSON-array files)."""
+    """Yield raw rows of one input file, streaming (bounded memory except for JSON-array and document files)."""
     fs, path = filesystem(uri, storage)
     fmt = _fmt(path)
     with fs.open(path, "rb") as raw_fh:
         fh = gzip.GzipFile(fileobj=raw_fh) if fmt.endswith(".gz") else raw_fh
         if fmt in (".jsonl", ".jsonl.gz", ".ndjson"):
             yield from _iter_json_lines(fh, uri)
+        elif fmt == ".zst":  # NDJSON, as the Reddit dumps are published (RS_YYYY-MM.zst)
+            yield from _iter_json_lines(_zstd_lines(fh), uri)
+        elif fmt == ".txt":
+            yield _document_row(uri, *_decode(fh.read()))
         elif fmt in (".json", ".json.gz"):
             yield from _iter_json(fh, uri)
         elif fmt == ".parquet":
