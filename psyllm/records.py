@@ -62,6 +62,8 @@ STAGED_SCHEMA = pa.schema(
         ("detail", pa.string()),
         ("snippet", pa.string()),
         ("minhash", pa.binary()),
+        # characters of the input row (title + body as read, or the raw line), for the manifest's accounting
+        ("chars", pa.int64()),
     ]
 )
 

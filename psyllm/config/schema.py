@@ -60,6 +60,10 @@ class FieldMapping:
     community: list[str] = field(default_factory=lambda: ["subreddit", "community", "forum"])
     score: list[str] = field(default_factory=lambda: ["score", "ups"])
     source: list[str] = field(default_factory=lambda: ["source", "dataset"])
+    # Reddit's own flags, as the Pushshift / Arctic Shift dumps carry them (see ingest.reddit for what they decide).
+    removed_by: list[str] = field(default_factory=lambda: ["removed_by_category"])
+    is_self: list[str] = field(default_factory=lambda: ["is_self"])
+    over_18: list[str] = field(default_factory=lambda: ["over_18"])
 
 
 @dataclass
@@ -109,6 +113,17 @@ class DedupConfig:
 
 
 @dataclass
+class RedditConfig:
+    """What Reddit's flags (fields named in ingest.fields) decide. Any non-null removal category quarantines."""
+
+    # removal categories that mean the author deleted the post (reason `deleted`); every other one is `removed`
+    deleted_categories: list[str] = field(default_factory=lambda: ["deleted", "author"])
+    # NSFW posts are kept by default: in mental-health subreddits the flag often marks self-harm content, which
+    # must reach the crisis route rather than vanish; true quarantines them (reason `over_18`).
+    quarantine_over_18: bool = False
+
+
+@dataclass
 class IngestConfig:
     source: Optional[str] = None  # source label for post ids; None: the record's source field or file stem
     fields: FieldMapping = field(default_factory=FieldMapping)
@@ -117,6 +132,7 @@ class IngestConfig:
     deid: DeidConfig = field(default_factory=DeidConfig)
     triage: TriageConfig = field(default_factory=TriageConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    reddit: RedditConfig = field(default_factory=RedditConfig)
     max_reject_fraction: float = 0.5  # quarantined / read above this fails the run (after writing)
     snippet_chars: int = 160
 

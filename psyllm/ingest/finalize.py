@@ -52,19 +52,22 @@ def resolve_duplicates(staging_uri: str, cfg: DedupConfig, storage=None) -> Reso
 
 def write_final(
     staging_uri: str, out_uri: str, resolution: Resolution, shard_rows: int, storage=None
-) -> tuple[dict, dict]:
-    """Stream staged posts into `posts/` and `duplicates/`; return their shard lists and kept-post counts."""
+) -> tuple[dict, dict, Counter]:
+    """Stream staged posts into `posts/` and `duplicates/`; return their shard lists, kept-post counts and
+    the input characters of kept posts (`kept`) and of each kind of duplicate (`exact_duplicate`, ...)."""
     by_risk: Counter = Counter()
     by_route: Counter = Counter()
+    chars: Counter = Counter()
     posts = ShardWriter(f"{out_uri}/posts", POST_SCHEMA, shard_rows, storage)
     dups = ShardWriter(f"{out_uri}/duplicates", DUPLICATE_SCHEMA, shard_rows, storage)
-    for batch in iter_batches(staging_uri, storage, columns=POST_SCHEMA.names):
+    for batch in iter_batches(staging_uri, storage, columns=[*POST_SCHEMA.names, "chars"]):
         rows = batch.to_pylist()
         kept, dup_rows = [], []
         for row in rows:
             key = (row["source_file"], row["line"])
             row["post_id"] = resolution.renamed.get(key, row["post_id"])
             verdict = resolution.verdicts.get(key)
+            chars[f"{verdict.kind}_duplicate" if verdict else "kept"] += row["chars"]
             if verdict is None:
                 kept.append(row)
                 by_risk[row["risk_level"]] += 1
@@ -77,4 +80,4 @@ def write_final(
         posts.write_batch(pa.RecordBatch.from_pylist(kept, schema=POST_SCHEMA))
         dups.write_rows(dup_rows)
     counts = {"by_risk_level": {lvl: by_risk.get(lvl, 0) for lvl in LEVELS}, "by_route": dict(by_route)}
-    return {"posts": posts.close(), "duplicates": dups.close()}, counts
+    return {"posts": posts.close(), "duplicates": dups.close()}, counts, chars

@@ -37,15 +37,29 @@ def parse_record(raw: str) -> dict:
     return record
 
 
-def _first(record: dict, names: list[str]) -> tuple[str | None, Any]:
+def first_field(record: dict, names: list[str]) -> tuple[str | None, Any]:
     for name in names:
         if record.get(name) is not None:
             return name, record[name]
     return None, None
 
 
+def text_chars(record: dict, mapping: FieldMapping) -> int | None:
+    """Characters of a record's title and body as read (before cleaning), what the manifest accounts;
+    None when neither is there as text, and the row counts as its raw line instead."""
+    total, found = 0, False
+    for names in (mapping.title, mapping.body):
+        _, value = first_field(record, names)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            return None
+        total, found = total + len(str(value)), True
+    return total if found else None
+
+
 def _as_str(record: dict, names: list[str], what: str) -> str | None:
-    name, value = _first(record, names)
+    name, value = first_field(record, names)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -82,12 +96,12 @@ def extract_fields(record: dict, mapping: FieldMapping) -> Fields:
             raise Rejected(DELETED, text.strip())
         if text is not None and text.strip().lower() in _REMOVED:
             raise Rejected(REMOVED, text.strip())
-    name, created = _first(record, mapping.created)
+    name, created = first_field(record, mapping.created)
     try:
         created_at = parse_timestamp(created)
     except (ValueError, OverflowError, OSError) as exc:
         raise Rejected(SCHEMA, f"{name}: {exc}") from None
-    _, score = _first(record, mapping.score)
+    _, score = first_field(record, mapping.score)
     try:
         score = None if score in (None, "") else int(float(score))
     except (TypeError, ValueError):

@@ -15,13 +15,14 @@ from psyllm.ingest.dedup import signature
 from psyllm.ingest.deid import Deidentifier
 from psyllm.ingest.hygiene import clean_text, normalized_key
 from psyllm.ingest.language import detect_language
-from psyllm.ingest.normalize import author_hash, extract_fields, make_post_id, parse_record
+from psyllm.ingest.flags import check_flags
+from psyllm.ingest.normalize import author_hash, extract_fields, make_post_id, parse_record, text_chars
 from psyllm.safety import assess_text
 
 
 def _source_label(source_file: str) -> str:
     name = PurePosixPath(source_file).name
-    for suffix in (".gz", ".jsonl", ".json", ".ndjson", ".parquet", ".csv"):
+    for suffix in (".gz", ".zst", ".jsonl", ".json", ".ndjson", ".parquet", ".csv"):
         name = name.removesuffix(suffix)
     return name
 
@@ -37,10 +38,15 @@ class PostProcessor:
         return [self.process(row) for row in rows]
 
     def process(self, row: dict) -> dict:
+        chars = len(row["raw"])  # a row whose title and body cannot be read counts as its raw line
         try:
-            return self._keep(row)
+            record = self._parse(row)
+            read_chars = text_chars(record, self.cfg.fields)
+            chars = chars if read_chars is None else read_chars
+            check_flags(record, self.cfg.fields, self.cfg.reddit)
+            return self._keep(row, record) | {"chars": chars}
         except q.Rejected as rej:
-            return self._quarantine(row, rej.reason, rej.detail)
+            return self._quarantine(row, rej.reason, rej.detail) | {"chars": chars}
 
     def _quarantine(self, row: dict, reason: str, detail: str, post_id: str | None = None) -> dict:
         snippet = self.deid.redact(row["raw"][: self.cfg.snippet_chars * 2])[0][: self.cfg.snippet_chars]
@@ -49,14 +55,17 @@ class PostProcessor:
             "reason": reason, "detail": detail[:300], "snippet": snippet, "post_id": post_id,
         }
 
-    def _keep(self, row: dict) -> dict:
-        cfg = self.cfg
+    def _parse(self, row: dict) -> dict:
         if not row["raw"].strip():
             raise q.Rejected(q.EMPTY, "blank line")
-        repaired = not row.get("valid_utf8", True)
-        if repaired and cfg.text.invalid_utf8 == "quarantine":
+        if not row.get("valid_utf8", True) and self.cfg.text.invalid_utf8 == "quarantine":
             raise q.Rejected(q.ENCODING, "invalid UTF-8 bytes")
-        fields = extract_fields(parse_record(row["raw"]), cfg.fields)
+        return parse_record(row["raw"])
+
+    def _keep(self, row: dict, record: dict) -> dict:
+        cfg = self.cfg
+        repaired = not row.get("valid_utf8", True)
+        fields = extract_fields(record, cfg.fields)
         repair = cfg.text.invalid_utf8 == "repair"
         title, body = clean_text(fields.title, repair), clean_text(fields.body, repair)
         text = f"{title}\n\n{body}".strip() if cfg.text.include_title and title else body or title

@@ -10,9 +10,12 @@ EMPTY = "empty"
 TOO_SHORT = "too_short"
 TOO_LONG = "too_long"
 LANGUAGE = "language"
+LINK_POST = "link_post"  # a Reddit link submission: no text of its own
+OVER_18 = "over_18"  # only under ingest.reddit.quarantine_over_18
 DUPLICATE = "duplicate"
 
-REASONS = (MALFORMED_JSON, SCHEMA, ENCODING, DELETED, REMOVED, EMPTY, TOO_SHORT, TOO_LONG, LANGUAGE, DUPLICATE)
+REASONS = (MALFORMED_JSON, SCHEMA, ENCODING, DELETED, REMOVED, LINK_POST, OVER_18, EMPTY, TOO_SHORT, TOO_LONG,
+           LANGUAGE, DUPLICATE)
 
 
 class Rejected(Exception):

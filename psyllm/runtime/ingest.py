@@ -87,8 +87,6 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     staging_uri = join(output_uri, "_staging")
     staged = ShardWriter(staging_uri, STAGED_SCHEMA, cfg.output.shard_rows, storage)
     quarantined = ShardWriter(join(output_uri, "quarantine"), QUARANTINE_SCHEMA, cfg.output.shard_rows, storage)
-    reasons: Counter = Counter()
-    read = 0
     with ray_session(runtime):
         configure_data_context(runtime)
         ds = ray.data.read_datasource(_raw_datasource(files, storage, runtime.batch_size))
@@ -97,22 +95,18 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
             batch_size=runtime.batch_size, num_cpus=runtime.actor_cpus,
             compute=ray.data.ActorPoolStrategy(size=runtime.concurrency),
         )
-        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
-            read += batch.num_rows
-            is_kept = pc.equal(batch["outcome"], "kept")
-            staged.write_batch(batch.filter(is_kept))
-            bad = batch.filter(pc.invert(is_kept)).select(QUARANTINE_SCHEMA.names)
-            quarantined.write_batch(bad.cast(QUARANTINE_SCHEMA))
-            reasons.update(bad["reason"].to_pylist())
+        read, reasons, staged_chars = _drain(ds, staged, quarantined)
     staged.close()
     shards = {"quarantine": quarantined.close()}
     resolution = resolve_duplicates(staging_uri, cfg.ingest.dedup, storage)
-    final_shards, post_counts = write_final(staging_uri, output_uri, resolution, cfg.output.shard_rows, storage)
+    final_shards, post_counts, final_chars = write_final(
+        staging_uri, output_uri, resolution, cfg.output.shard_rows, storage)
     shards.update(final_shards)
     fs, path = filesystem(staging_uri, storage)
     fs.rm(path, recursive=True)
 
     counts = _counts(read, shards, reasons, len(resolution.verdicts)) | post_counts
+    counts["chars"] = _char_counts(staged_chars, final_chars)
     manifest = {
         "stage": "ingest", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
         "inputs": [dict(d, uri=display_uri(d["uri"])) for d in digests], "config": to_dict(cfg.ingest),
@@ -125,6 +119,33 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         raise RejectLimitExceeded(f"ingest: {manifest['error']}; see {join(output_uri, 'quarantine')}")
     write_manifest(output_uri, manifest, storage)
     return StageResult(output_uri, manifest, skipped=False)
+
+
+def _drain(ds, staged: ShardWriter, quarantined: ShardWriter) -> tuple[int, Counter, Counter]:
+    """Stream processed batches into staging (kept) and quarantine; count rows, and characters by outcome,
+    on the way (`input` over every row, each quarantine reason over its rows)."""
+    read, reasons, chars = 0, Counter(), Counter()
+    for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+        read += batch.num_rows
+        chars["input"] += pc.sum(batch["chars"]).as_py() or 0
+        is_kept = pc.equal(batch["outcome"], "kept")
+        staged.write_batch(batch.filter(is_kept))
+        bad = batch.filter(pc.invert(is_kept))
+        quarantined.write_batch(bad.select(QUARANTINE_SCHEMA.names).cast(QUARANTINE_SCHEMA))
+        for reason, n in zip(bad["reason"].to_pylist(), bad["chars"].to_pylist()):
+            reasons[reason] += 1
+            chars[reason] += n
+    return read, reasons, chars
+
+
+def _char_counts(staged: Counter, final: Counter) -> dict:
+    """input = kept + dropped by reason, in characters: the row check's twin, so no text vanishes unaccounted."""
+    dropped = {r: staged.get(r, 0) for r in q.REASONS if r != q.DUPLICATE}
+    dropped |= {f"{kind}_duplicate": final.get(f"{kind}_duplicate", 0) for kind in ("exact", "near")}
+    kept = final.get("kept", 0)
+    if kept + sum(dropped.values()) != staged["input"]:
+        raise AssertionError(f"ingest lost characters: input {staged['input']} != kept {kept} + dropped {dropped}")
+    return {"input": staged["input"], "kept": kept, "dropped": dropped}
 
 
 def _counts(read: int, shards: dict, reasons: Counter, n_dups: int) -> dict:

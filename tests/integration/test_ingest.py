@@ -29,6 +29,21 @@ def _rows(out, name, cols=None):
     return read_table(str(Path(out) / name), columns=cols).to_pylist()
 
 
+def _fixture_chars() -> dict[int, int]:
+    """Characters per fixture line, counted here from the bytes: title + body of a record that has them as text,
+    else the raw line (as read: invalid UTF-8 replaced)."""
+    chars = {}
+    for number, data in enumerate((FIX / "bad_lines.jsonl").read_bytes().split(b"\n")[:-1], start=1):
+        line = data.decode("utf-8", errors="replace")
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            rec = None
+        texts = [rec[k] for k in ("title", "selftext", "text") if rec.get(k) is not None] if isinstance(rec, dict) else []
+        chars[number] = sum(map(len, texts)) if texts and all(isinstance(t, str) for t in texts) else len(line)
+    return chars
+
+
 BAD = ["--input", str(FIX / "bad_lines.jsonl"), "ingest.max_reject_fraction=0.9"]  # half the fixture is bad on purpose
 
 
@@ -54,6 +69,15 @@ def test_bad_lines_end_in_exactly_one_place(ray_local, tmp_path, tracking_uri):
     assert all(d["duplicate_of"] in {p["post_id"] for p in posts} for d in dups)
     quarantine = _rows(out, "quarantine")
     assert len(quarantine) == c["quarantined"] and all(q["line"] >= 1 for q in quarantine)
+
+    # Characters: input = kept + dropped by reason, and each part matches the lines that ended there.
+    ch, per_line = c["chars"], _fixture_chars()
+    assert ch["input"] == sum(per_line.values()) == ch["kept"] + sum(ch["dropped"].values())
+    assert ch["kept"] == sum(per_line[p["line"]] for p in posts)
+    for reason in EXPECTED["by_reason"]:
+        assert ch["dropped"][reason] == sum(per_line[q["line"]] for q in quarantine if q["reason"] == reason), reason
+    for kind in ("exact", "near"):
+        assert ch["dropped"][f"{kind}_duplicate"] == sum(per_line[d["line"]] for d in dups if d["kind"] == kind) > 0
 
     # MLflow: one run with params, counts as metrics and the datasets in and out.
     client = MlflowClient(tracking_uri)
@@ -118,4 +142,5 @@ def test_killed_run_rerun_matches_uninterrupted(ray_local, tmp_path):
         assert a == b, name
     m = read_manifest(str(whole))["counts"]
     assert m["read"] == 4000 == m["kept"] + m["quarantined"] + m["duplicates"]
+    assert m["chars"] == read_manifest(str(killed))["counts"]["chars"]  # a rerun accounts the same characters
     assert m["duplicates"] > 0 and m["by_reason"]["malformed_json"] > 0
