@@ -16,8 +16,10 @@ STAGES = {
     "export": "filtered dialogues -> SFT splits (Parquet, OpenAI-messages JSONL, ShareGPT JSON) and a dataset card",
     "train": "SFT splits -> full-parameter SFT with DeepSpeed ZeRO-3 under Ray Train -> a Hugging Face model folder",
     "evaluate": "a served model (URL) or a model folder -> benchmark answers scored by a judge, statistics, report",
-    "import": "public dialogues (OpenR1-Psy, CPsyCoun, chat messages, ShareGPT; files, s3:// or a Hub name) -> dialogues",
+    "import": "public dialogues (OpenR1-Psy, CPsyCoun, ESConv, counsel-chat, PsyQA, chat messages, ShareGPT; files, "
+              "s3:// or a Hub name) -> dialogues",
 }
+IMPORT_FORMATS = ["openr1-psy", "cpsycoun", "esconv", "counsel-chat", "psyqa", "messages", "sharegpt"]
 # The config section of a stage whose name is not a Python identifier.
 SECTIONS = {"import": "importer"}
 # stage -> (module, function) of its runner in psyllm.runtime; each takes (cfg, input, output).
@@ -38,13 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="stage", required=True)
     commands = {**STAGES, "run": "the whole pipeline: ingest -> synthesize -> filter -> export -> train -> serve -> evaluate",
                 "serve": "serve the counselor and the judge (Ray Serve, OpenAI-compatible) until stopped",
-                "compare": "two evaluation runs side by side from MLflow, with paired statistics"}
+                "compare": "two evaluation runs side by side from MLflow, with paired statistics",
+                "inspect": "which layout a file or folder looks like, and its first dialogue or post as psyllm reads it"}
     for name, help_text in commands.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("-c", "--config", help="YAML with differences from the defaults")
         if name == "compare":
             p.add_argument("run_a")
             p.add_argument("run_b")
+        elif name == "inspect":
+            p.add_argument("input", help="a file, folder, glob or s3:// URI")
+            p.add_argument("--format", choices=IMPORT_FORMATS, help="read it as this format instead of guessing")
         elif name == "serve":
             p.add_argument("--model", help="the counselor model folder (serve.counselor.engine.model)")
             p.add_argument("--judge-model", help="the judge model (serve.judge.engine.model)")
@@ -56,11 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         else:
             p.add_argument("--input", help="input file, folder, glob or s3:// URI" + (" or a Hub dataset name" if name == "import" else ""))
         if name == "import":
-            p.add_argument("--format", choices=["openr1-psy", "cpsycoun", "messages", "sharegpt"], help="importer.format")
-        if name not in ("serve", "compare"):
+            p.add_argument("--format", choices=IMPORT_FORMATS, help="importer.format")
+        if name not in ("serve", "compare", "inspect"):
             _output_options(p, "the run's directory; each stage writes a folder in it" if name == "run"
                             else "output directory (local or s3://)")
-        if name != "compare":
+        if name not in ("compare", "inspect"):
             p.add_argument("--print-config", action="store_true", help="print the resolved config and exit")
         p.add_argument("overrides", nargs="*", metavar="key=value", help="dotted config overrides")
     return parser
@@ -120,6 +126,18 @@ def _run_pipeline(args, cfg) -> int:
     return 0
 
 
+def _inspect(args, cfg) -> int:
+    from psyllm.interop.sniff import inspect_input
+
+    try:
+        fmt, lines = inspect_input(args.input, cfg, args.format or "")
+    except (InputError, ValueError, KeyError) as exc:
+        print(f"psyllm inspect: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0 if fmt else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)  # overrides may stand before or after options
@@ -132,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides.append("output.overwrite=true")
     if getattr(args, "no_tracking", False):
         overrides.append("tracking.enabled=false")
-    if getattr(args, "format", None):
+    if getattr(args, "format", None) and args.stage == "import":
         overrides.append(f"importer.format={args.format}")
     if args.stage == "run" and args.input:
         overrides.append(f"pipeline.input={args.input}")
@@ -152,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     resolve_local_models(cfg)  # psyllm-tiny -> a folder built on this machine
     if args.stage == "run":
         return _run_pipeline(args, cfg)
+    if args.stage == "inspect":
+        return _inspect(args, cfg)
     if args.stage == "compare":
         from psyllm.tracking.compare import compare_runs
 

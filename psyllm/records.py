@@ -76,6 +76,7 @@ ROUND_TYPE = pa.struct(
         ("counselor_reply", pa.string()),
         ("approach", pa.string()),
         ("icd11_hypotheses", pa.list_(pa.string())),
+        ("annotations", pa.string()),  # JSON {client: [...], counselor: [...]} a dataset kept per turn (imports)
     ]
 )
 
@@ -96,6 +97,7 @@ DIALOGUE_SCHEMA = pa.schema(
         ("seed", pa.int64()),
         ("prompt_tokens", pa.int64()),
         ("completion_tokens", pa.int64()),
+        ("metadata", pa.string()),  # JSON of what a dataset says about the dialogue (topic, situation …; imports)
     ]
 )
 

@@ -54,7 +54,7 @@ class FieldMapping:
 
     id: list[str] = field(default_factory=lambda: ["id", "post_id", "name"])
     title: list[str] = field(default_factory=lambda: ["title"])
-    body: list[str] = field(default_factory=lambda: ["selftext", "body", "text", "content", "post"])
+    body: list[str] = field(default_factory=lambda: ["selftext", "body", "text", "content", "post", "document"])
     author: list[str] = field(default_factory=lambda: ["author", "username", "user"])
     created: list[str] = field(default_factory=lambda: ["created_utc", "created", "timestamp"])
     community: list[str] = field(default_factory=lambda: ["subreddit", "community", "forum"])
@@ -424,15 +424,67 @@ class ShareGPTMapping:
 
 
 @dataclass
-class ImportConfig:
-    """`psyllm import`: public dialogue datasets -> psyllm dialogue records (the synthesize stage's layout)."""
+class CPsyCounMapping:
+    """CPsyCoun: speaker-prefixed lines ("来访者：…", full- or half-width colon) in one .txt file per dialogue
+    (CPsyCounD), a JSON list of such strings per case (CPsyCounE, topic = folder), or LLaMA-Factory rows
+    {instruction, input, output, history} (the Hub's CPsyCounD.json). Speakers match case-insensitively."""
 
-    format: str = "openr1-psy"  # openr1-psy | cpsycoun | messages | sharegpt
+    client_speakers: list[str] = field(default_factory=lambda: ["来访者", "求助者", "client", "patient"])
+    counselor_speakers: list[str] = field(default_factory=lambda: ["心理咨询师", "咨询师", "支持者", "counselor",
+                                                                   "counsellor"])
+
+
+@dataclass
+class ESConvMapping:
+    """ESConv: one JSON list of {situation, emotion_type, problem_type, …, dialog: [{speaker, annotation, content}]}."""
+
+    dialog_key: str = "dialog"
+    speaker_key: str = "speaker"
+    content_key: str = "content"
+    annotation_key: str = "annotation"  # {strategy} on supporter turns, {feedback} on seeker turns: kept per turn
+    client_speakers: list[str] = field(default_factory=lambda: ["seeker", "usr"])
+    counselor_speakers: list[str] = field(default_factory=lambda: ["supporter", "sys"])
+    metadata_keys: list[str] = field(default_factory=lambda: ["experience_type", "emotion_type", "problem_type",
+                                                              "situation", "survey_score"])
+
+
+@dataclass
+class QAMapping:
+    """Single-turn question/answer rows, one answer per row (counsel-chat's CSV by default)."""
+
+    id_key: str = "questionID"
+    client_keys: list[str] = field(default_factory=lambda: ["questionTitle", "questionText"])  # joined by a newline
+    counselor_key: str = "answerText"
+    metadata_keys: list[str] = field(default_factory=lambda: ["topic", "upvotes", "views"])
+
+
+@dataclass
+class PsyQAMapping:
+    """PsyQA-style rows: a question with several long answers; each answer becomes one single-round dialogue."""
+
+    id_key: str = "questionID"
+    client_keys: list[str] = field(default_factory=lambda: ["question", "description"])
+    answers_key: str = "answers"
+    answer_text_key: str = "answer_text"
+    answer_metadata_keys: list[str] = field(default_factory=lambda: ["labels_sequence", "has_label"])
+    metadata_keys: list[str] = field(default_factory=lambda: ["keywords"])
+
+
+@dataclass
+class ImportConfig:
+    """`psyllm import`: public dialogue datasets -> psyllm dialogue records (the synthesize stage's layout).
+    Each format's speaker vocabulary and keys are data here, not code: override them for a variant layout."""
+
+    format: str = "openr1-psy"  # openr1-psy | cpsycoun | esconv | counsel-chat | psyqa | messages | sharegpt
     hub_splits: list[str] = field(default_factory=list)  # for a Hub dataset name: [] = every split
     deidentify: bool = True  # the de-identification of ingest, on client turns and replies
     route_at: str = "moderate"  # a client turn at this triage level or above puts the dialogue on the crisis route
     messages: MessagesMapping = field(default_factory=MessagesMapping)
     sharegpt: ShareGPTMapping = field(default_factory=ShareGPTMapping)
+    cpsycoun: CPsyCounMapping = field(default_factory=CPsyCounMapping)
+    esconv: ESConvMapping = field(default_factory=ESConvMapping)
+    counsel_chat: QAMapping = field(default_factory=QAMapping)
+    psyqa: PsyQAMapping = field(default_factory=PsyQAMapping)
 
 
 @dataclass

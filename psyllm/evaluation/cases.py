@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from psyllm.interop.speakers import speaker_turns
 from psyllm.io.filesystem import filesystem
 
 KINDS = ("dialogue", "crisis_probe", "adversarial_probe")
@@ -85,19 +84,35 @@ def load_cases(uri: str = "", fmt: str = "psyllm", storage=None) -> list[Case]:
 
 
 def load_cpsycoune(uri: str, storage=None) -> list[Case]:
-    """CPsyCounE-style data: a JSON list (or JSONL) of {topic, dialogue}; dialogue as "来访者：…/心理咨询师：…"
-    lines or a list of {role|speaker, content|text}. Every case goes to the test split."""
-    fs, path = filesystem(uri, storage)
-    text = fs.cat_file(path).decode("utf-8")
-    records = json.loads(text) if text.lstrip().startswith("[") else [json.loads(l) for l in text.splitlines() if l.strip()]
-    cases = []
-    for i, rec in enumerate(records):
-        turns = speaker_turns(rec.get("dialogue") or rec.get("conversation") or [])
-        while turns and turns[-1]["role"] != "client":
-            turns.pop()  # the protocol answers client turns; a trailing counselor reply has nothing to follow
-        if turns:
-            cases.append(_validate({"case_id": str(rec.get("id", f"cpsycoune-{i}")), "turns": turns,
-                                    "topic": rec.get("topic", ""), "split": "test"}, f"{uri}[{i}]"))
+    """CPsyCounE as published: a folder `<Topic>/<n>.json` of JSON lists of "求助者：…" / "支持者：…" strings (the
+    topic is the folder name), or rows with `dialogue` (text or turn objects) and `topic`, in any layout psyllm
+    reads. A leading counselor turn and a trailing counselor reply have nothing to answer and are left out.
+    Every case goes to the test split."""
+    from psyllm.config.schema import ImportConfig
+    from psyllm.interop.formats import cpsycoun
+    from psyllm.interop.turns import CLIENT, COUNSELOR, join_turns
+    from psyllm.io.readers import input_root, iter_raw_rows, list_inputs, relative_path
+
+    icfg, root, cases = ImportConfig(), input_root(uri, storage), []
+    for f in list_inputs(uri, storage):
+        rel = relative_path(f, root)
+        for row in iter_raw_rows(f, storage):
+            where = f"{rel}:{row['line']}"
+            try:
+                rec = json.loads(row["raw"])
+                turns = join_turns(cpsycoun(rec, icfg)[0].turns)
+            except Exception as exc:  # noqa: BLE001 - a case file we cannot use is named, never skipped silently
+                raise CaseError(f"{where}: not a CPsyCounE dialogue ({exc})") from None
+            while turns and turns[0].role == COUNSELOR:
+                turns.pop(0)
+            while turns and turns[-1].role != CLIENT:
+                turns.pop()
+            if not turns:
+                raise CaseError(f"{where}: no client turn")
+            topic = rec.get("topic") or (rel.rsplit("/", 1)[0] if "/" in rel else "")
+            case_id = str(rec.get("id") or rel.rsplit(".", 1)[0] + ("" if row["line"] == 1 else f"#{row['line']}"))
+            cases.append(_validate({"case_id": case_id, "turns": [{"role": t.role, "content": t.text} for t in turns],
+                                    "topic": topic, "split": "test"}, where))
     if not cases:
         raise CaseError(f"{uri}: no usable CPsyCounE dialogues")
     return cases

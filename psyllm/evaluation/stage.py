@@ -16,7 +16,7 @@ from psyllm.evaluation.report import write_report
 from psyllm.evaluation.runner import item_rows, run_benchmark
 from psyllm.io.filesystem import display_uri, filesystem, is_remote
 from psyllm.io.manifest import StageResult, prepare_output, write_manifest
-from psyllm.io.readers import InputError, file_digest
+from psyllm.io.readers import InputError, inputs_digest
 
 
 def _is_url(target: str) -> bool:
@@ -60,7 +60,7 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
              if ecfg.safety_suite or c.kind == "dialogue"]
     if not cases:
         raise InputError(f"no cases in split {ecfg.split!r} of {cases_uri}")
-    digest = file_digest(cases_uri, storage)["sha256"]
+    digest = inputs_digest(cases_uri, storage)  # a file, or a folder of case files (CPsyCounE as published)
     fp = fingerprint("evaluate", to_dict(ecfg), model_target, judge_engine.base_url or judge_engine.model, digest, __version__)
     done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
     if done is not None:

@@ -17,12 +17,15 @@ from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import ImportConfig, PsyllmConfig
 from psyllm.ingest.deid import Deidentifier
 from psyllm.ingest.hygiene import clean_text
-from psyllm.ingest.quarantine import MALFORMED_JSON, Rejected
+from psyllm.engines.base import split_reasoning
+from psyllm.ingest.quarantine import MALFORMED_JSON, SCHEMA, Rejected
 from psyllm.safety import assess_conversation, at_least
 from psyllm.interop.formats import FORMATS, PARSERS
+from psyllm.interop.turns import Parsed, Rounds, Turn, to_rounds
 from psyllm.io.filesystem import join
 from psyllm.io.manifest import StageResult, prepare_output, write_manifest
-from psyllm.io.readers import InputError, file_digest, iter_raw_rows, list_inputs
+from psyllm.io.readers import (DOCUMENT_KEY, InputError, file_digest, input_root, iter_raw_rows, list_inputs,
+                               relative_path)
 from psyllm.io.shards import ShardWriter
 from psyllm.records import DIALOGUE_SCHEMA, QUARANTINE_SCHEMA
 
@@ -44,49 +47,125 @@ def _hub_rows(name: str, splits: list[str]) -> Iterator[dict]:
             yield {"source_file": f"hf://{name}/{split}", "line": i + 1, "raw": json.dumps(rec, ensure_ascii=False, default=str)}
 
 
-def read_rows(uri: str, cfg: PsyllmConfig) -> tuple[Iterator[dict], list[dict]]:
-    """(raw rows, input records for the manifest) from files/folders/globs/s3:// or a Hub dataset name."""
+def read_rows(uri: str, cfg: PsyllmConfig) -> tuple[Iterator[dict], list[dict], str]:
+    """(raw rows, input records for the manifest, input root) from files/folders/globs/s3:// or a Hub name."""
     try:
         files = list_inputs(uri, cfg.storage)
     except InputError:
         if not HUB_NAME.match(uri):
             raise
-        return _hub_rows(uri, list(cfg.importer.hub_splits)), [{"uri": f"hf://{uri}", "sha256": "", "bytes": None}]
+        return _hub_rows(uri, list(cfg.importer.hub_splits)), [{"uri": f"hf://{uri}", "sha256": "", "bytes": None}], ""
     rows = (row for f in files for row in iter_raw_rows(f, cfg.storage))
-    return rows, [file_digest(f, cfg.storage) for f in files]
+    return rows, [file_digest(f, cfg.storage) for f in files], input_root(uri, cfg.storage)
 
 
-def _dialogue(fmt: str, post_id: str, rounds: list[tuple[str, str, str]], cfg: ImportConfig, source: str,
+def _round(index: int, client: Turn, counselor: Turn) -> dict:
+    reasoning, reply = split_reasoning(counselor.text)
+    notes = {k: v for k, v in (("client", client.annotations), ("counselor", counselor.annotations)) if v}
+    return {"index": index, "focus": "", "client": client.text, "counselor_reasoning": reasoning or "",
+            "counselor_reply": reply, "annotations": json.dumps(notes, ensure_ascii=False) if notes else None}
+
+
+def _dialogue(fmt: str, post_id: str, rounds: Rounds, metadata: dict, cfg: ImportConfig, source: str,
               deid: Deidentifier | None) -> dict:
     table: dict = {}
-    clean = []
-    for client, reasoning, reply in rounds:
-        client, reasoning, reply = (clean_text(t) for t in (client, reasoning, reply))  # the clean-up ingest applies
-        if deid:  # one table per dialogue: the same name gets the same placeholder in every turn
-            client, reply, reasoning = (deid.redact(t, table)[0] for t in (client, reply, reasoning))
-        clean.append((client, reasoning, reply))
-    risk = assess_conversation([{"role": "user", "content": c} for c, _, _ in clean]).level  # any client turn
+    out = []
+    for i, (client, counselor) in enumerate(rounds.pairs):
+        r = _round(i, client, counselor)
+        for key in ("client", "counselor_reasoning", "counselor_reply"):
+            r[key] = clean_text(r[key])  # the clean-up ingest applies
+            if deid:  # one table per dialogue: the same name gets the same placeholder in every turn
+                r[key] = deid.redact(r[key], table)[0]
+        r["approach"], r["icd11_hypotheses"] = detect_approach(r["counselor_reasoning"]) or "", find_codes(r["counselor_reasoning"])
+        out.append(r)
+    risk = assess_conversation([{"role": "user", "content": r["client"]} for r in out]).level  # any client turn
     return {
         "sample_id": hashlib.sha256(f"{fmt}\x1f{post_id}".encode()).hexdigest()[:20], "post_id": post_id,
         "sample_index": 0, "route": "crisis" if at_least(risk, cfg.route_at) else "standard", "risk_level": risk,
-        "plan_rounds": len(clean), "reason_format": "think",
-        "rounds": [{"index": i, "focus": "", "client": c, "counselor_reasoning": r, "counselor_reply": a,
-                    "approach": detect_approach(r) or "", "icd11_hypotheses": find_codes(r)} for i, (c, r, a) in enumerate(clean)],
+        "plan_rounds": len(out), "reason_format": "think", "rounds": out,
         "prompt_versions": "{}", "models": json.dumps({"source": fmt, "file": source}), "sampling": "{}", "seed": 0,
         "prompt_tokens": 0, "completion_tokens": 0,
+        "metadata": json.dumps(metadata, ensure_ascii=False, default=str) if metadata else None,
     }
 
 
-def _post_id(rec: dict, row: dict) -> str:
+def _post_id(rec: dict, row: dict, root: str) -> str:
     native = rec.get("post_id") or rec.get("id")
-    return str(native) if native not in (None, "") else f"{row['source_file'].rsplit('/', 1)[-1]}:{row['line']}"
+    if native not in (None, ""):
+        return str(native)
+    if DOCUMENT_KEY in rec:  # one dialogue per file: the file is its id ("Sex/2.json", "case_0.txt")
+        return relative_path(row["source_file"], root)
+    return f"{row['source_file'].rsplit('/', 1)[-1]}:{row['line']}"
+
+
+def _folder(row: dict, root: str) -> str:
+    """The folders between the input root and the file: a label the layout carries (CPsyCounE's topic)."""
+    rel = relative_path(row["source_file"], root)
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+
+class Ledger:
+    """Characters in = imported + dropped with reason, per dialogue and in total."""
+
+    def __init__(self):
+        self.input = self.imported = 0
+        self.dropped: Counter = Counter()
+
+    def reject(self, reason: str, chars: int) -> None:
+        self.input += chars
+        self.dropped[reason] += chars
+
+    def add(self, parsed: Parsed, rounds: Rounds) -> None:
+        if parsed.input_chars != rounds.imported + sum(rounds.dropped.values()):
+            raise RuntimeError(f"import lost characters: {parsed.input_chars} in, {rounds.imported} imported, "
+                               f"{dict(rounds.dropped)} dropped")
+        self.input += parsed.input_chars
+        self.imported += rounds.imported
+        self.dropped.update(rounds.dropped)
+
+    def counts(self) -> dict:
+        return {"input": self.input, "imported": self.imported, "dropped": dict(sorted(self.dropped.items()))}
+
+
+def _import_row(row: dict, icfg: ImportConfig, parse, root: str, seen: Counter, ledger: Ledger,
+                deid: Deidentifier | None) -> list[dict]:
+    """The dialogues of one raw row; raises Rejected when it holds none."""
+    try:
+        rec = json.loads(row["raw"])
+    except ValueError:
+        raise Rejected(MALFORMED_JSON, "not a JSON object") from None
+    if not isinstance(rec, dict):
+        raise Rejected(MALFORMED_JSON, "not a JSON object")
+    post_id = _post_id(rec, row, root)
+    seen[post_id] += 1  # the same native id twice (e.g. one post in two splits) stays two dialogues
+    pid = post_id if seen[post_id] == 1 else f"{post_id}#{seen[post_id]}"
+    folder = _folder(row, root)
+    out, lost = [], []
+    parsed_all = parse(rec, icfg)
+    for parsed in parsed_all:
+        rounds = to_rounds(parsed)
+        if not rounds.pairs:
+            lost.append((parsed, rounds))
+            continue
+        ledger.add(parsed, rounds)
+        metadata = ({"topic": folder} if folder else {}) | parsed.metadata
+        out.append(_dialogue(icfg.format, pid + parsed.key, rounds, metadata, icfg,
+                             str(rec.get("file") or row["source_file"]), deid))
+    for parsed, rounds in lost:  # their characters are dropped with the turn-level reasons
+        ledger.add(parsed, rounds)
+    if not out:
+        exc = Rejected(SCHEMA, "no client turn followed by a counselor turn"
+                       + (f" (dropped: {dict(lost[0][1].dropped)})" if lost and lost[0][1].dropped else ""))
+        exc.accounted = True  # the ledger has its characters, by turn-level reason
+        raise exc
+    return out
 
 
 def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     icfg, storage = cfg.importer, cfg.storage
     if icfg.format not in FORMATS:
         raise InputError(f"unknown import format {icfg.format!r}: choose one of {', '.join(FORMATS)}")
-    rows, inputs = read_rows(input_uri, cfg)
+    rows, inputs, root = read_rows(input_uri, cfg)
     fp = fingerprint("import", to_dict(icfg), [i["sha256"] or i["uri"] for i in inputs], __version__)
     done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
     if done is not None:
@@ -98,29 +177,25 @@ def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     quarantine = ShardWriter(join(output_uri, "quarantine"), QUARANTINE_SCHEMA, cfg.output.shard_rows, storage)
     reasons: Counter = Counter()
     seen: Counter = Counter()
+    ledger = Ledger()
     read = 0
     for row in rows:
         read += 1
         try:
-            try:
-                rec = json.loads(row["raw"])
-            except ValueError:
-                raise Rejected(MALFORMED_JSON, "not a JSON object") from None
-            if not isinstance(rec, dict):
-                raise Rejected(MALFORMED_JSON, "not a JSON object")
-            post_id = _post_id(rec, row)
-            seen[post_id] += 1  # the same native id twice (e.g. one post in two splits) stays two dialogues
-            pid = post_id if seen[post_id] == 1 else f"{post_id}#{seen[post_id]}"
-            dialogues.write_rows([_dialogue(icfg.format, pid, parse(rec, icfg), icfg,
-                                         str(rec.get("file") or row["source_file"]), deid)])
+            written = _import_row(row, icfg, parse, root, seen, ledger, deid)
         except Rejected as exc:
+            written = []
             reasons[exc.reason] += 1
+            if not getattr(exc, "accounted", False):
+                ledger.reject(exc.reason, len(row["raw"]))
             quarantine.write_rows([{"source_file": row["source_file"], "line": row["line"], "reason": exc.reason,
                                     "detail": exc.detail[:500], "post_id": None,
                                     "snippet": deid.redact(row["raw"][:200])[0] if deid else row["raw"][:200]}])
+        dialogues.write_rows(written)
     shards = {"dialogues": dialogues.close(), "quarantine": quarantine.close()}
-    counts = {"read": read, "dialogues": dialogues.rows, "quarantined": quarantine.rows, "by_reason": dict(reasons)}
-    if read != counts["dialogues"] + counts["quarantined"]:  # every row is accounted for
+    counts = {"read": read, "dialogues": dialogues.rows, "quarantined": quarantine.rows, "by_reason": dict(reasons),
+              "chars": ledger.counts()}
+    if read > counts["dialogues"] + counts["quarantined"]:  # every row gives a dialogue (PsyQA: one per answer) or a quarantine row
         raise RuntimeError(f"import lost rows: {counts}")
     manifest = {"stage": "import", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
                 "format": icfg.format, "inputs": inputs, "config": to_dict(icfg), "counts": counts,

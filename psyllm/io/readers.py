@@ -14,6 +14,8 @@ import gzip
 import hashlib
 import io
 import json
+import os
+import posixpath
 from typing import Iterator
 
 import pandas as pd
@@ -36,7 +38,8 @@ class InputError(ValueError):
     """The input path names nothing readable."""
 
 
-def _fmt(path: str) -> str:
+def input_format(path: str) -> str:
+    """The supported suffix a path ends with ("" if none)."""
     name = path.lower()
     for suffix in SUPPORTED_SUFFIXES:
         if name.endswith(suffix):
@@ -67,10 +70,27 @@ def list_inputs(uri: str, storage: StorageConfig | None = None) -> list[str]:
         found = [path]
     else:
         raise InputError(f"input not found: {uri}")
-    files = sorted(p for p in found if _fmt(p) and not _is_aside(p.rsplit("/", 1)[-1]))
+    files = sorted(p for p in found if input_format(p) and not _is_aside(p.rsplit("/", 1)[-1]))
     if not files:
         raise InputError(f"no readable inputs ({', '.join(SUPPORTED_SUFFIXES)}) under {uri}")
     return [_qualify(fs, p, uri) for p in files]
+
+
+def input_root(uri: str, storage: StorageConfig | None = None) -> str:
+    """The folder an input names (a folder itself, a glob's fixed part, or a file's folder), without protocol."""
+    fs, path = filesystem(uri, storage)
+    path = path if is_remote(uri) else os.path.abspath(path)  # local listings are absolute
+    if any(ch in path for ch in "*?["):
+        path = path[: min(path.index(ch) for ch in "*?[" if ch in path)]
+        return path.rstrip("/") if path.endswith("/") else posixpath.dirname(path)
+    return path.rstrip("/") if fs.isdir(path) else posixpath.dirname(path)
+
+
+def relative_path(file_uri: str, root: str) -> str:
+    """A listed file's path under the input root ("Sex/2.json"): its folders are labels (CPsyCounE's topics)."""
+    path = file_uri.split("://", 1)[-1]
+    rel = posixpath.relpath(path, root) if root else path
+    return path.rsplit("/", 1)[-1] if rel.startswith("..") else rel
 
 
 def file_digest(uri: str, storage: StorageConfig | None = None) -> dict:
@@ -83,6 +103,17 @@ def file_digest(uri: str, storage: StorageConfig | None = None) -> dict:
             h.update(chunk)
             size += len(chunk)
     return {"uri": uri, "sha256": h.hexdigest(), "bytes": size}
+
+
+def inputs_digest(uri: str, storage: StorageConfig | None = None) -> str:
+    """One sha256 for a file, or for every readable file of a folder or glob (their paths and contents)."""
+    files = list_inputs(uri, storage)
+    if len(files) == 1:
+        return file_digest(files[0], storage)["sha256"]
+    root, h = input_root(uri, storage), hashlib.sha256()
+    for f in files:
+        h.update(f"{relative_path(f, root)}\x1f{file_digest(f, storage)['sha256']}\n".encode())
+    return h.hexdigest()
 
 
 def _row(source: str, line: int, raw: str, valid_utf8: bool = True) -> dict:
@@ -185,7 +216,7 @@ def _records_to_rows(records: list[dict], source: str, start: int) -> Iterator[d
 def iter_raw_rows(uri: str, storage: StorageConfig | None = None, chunk_rows: int = 4096) -> Iterator[dict]:
     """Yield raw rows of one input file, streaming (bounded memory except for JSON-array and document files)."""
     fs, path = filesystem(uri, storage)
-    fmt = _fmt(path)
+    fmt = input_format(path)
     with fs.open(path, "rb") as raw_fh:
         fh = gzip.GzipFile(fileobj=raw_fh) if fmt.endswith(".gz") else raw_fh
         if fmt in (".jsonl", ".jsonl.gz", ".ndjson"):

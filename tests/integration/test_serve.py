@@ -156,5 +156,13 @@ def test_evaluation_end_to_end_through_the_served_models(served, tiny_model, tmp
     assert run.data.metrics["dimensions.comprehensiveness.mean"] == pytest.approx(summary["dimensions"]["comprehensiveness"]["mean"])
     logged = {a.path for a in client.list_artifacts(run.info.run_id, "evaluate")}
     assert {"evaluate/report.md", "evaluate/dimensions.png", "evaluate/items.jsonl"} <= logged
+    # CPsyCounE as published (topic folders of case files), read without conversion.
+    cpsycoune = Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "published" / "CPsyCounE" / "*" / "1.json"
+    out_e = tmp_path / "eval-cpsycoune"
+    assert main(args[:3] + ["--output", str(out_e)] + args[5:] + [
+        f"evaluate.cases={cpsycoune}", "evaluate.cases_format=cpsycoune", "evaluate.safety_suite=false"]) == 0
+    items_e = [json.loads(line) for line in (out_e / "items.jsonl").read_text().splitlines()]
+    assert {it["case_id"].split("/")[0] for it in items_e} == {"Career", "Emotion&Stress", "Family Relationship"}
+    assert len(items_e) == 3 + 3 + 3  # one item per client turn of each case
     # A rerun with the same config does no work again.
     assert main(args) == 0

@@ -1,5 +1,6 @@
 """The benchmark without servers: scripted model and judge, so every statistic has a hand-computed value."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +120,18 @@ def test_sample_benchmark_and_loaders(tmp_path):
     [case] = load_cpsycoune(str(cpsy))
     assert case.topic == "职场" and [t["role"] for t in case.turns] == ["client", "counselor", "client"]
     assert len(prefixes(case)) == 2
+
+
+def test_cpsycoune_as_published_folder_of_case_files():
+    """CPsyCounE/<Topic>/<n>.json, each a list of "求助者：…" / "支持者：…" strings: read as it is published."""
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / "interop" / "published" / "CPsyCounE"
+    cases = {c.case_id: c for c in load_cases(str(folder), "cpsycoune")}
+    assert sorted(cases) == ["Career/1", "Career/2", "Emotion&Stress/1", "Family Relationship/1"]
+    assert {c.topic for c in cases.values()} == {"Career", "Emotion&Stress", "Family Relationship"}
+    career = cases["Career/1"]  # ends with a supporter reply: nothing to answer after it; two supporter lines join
+    assert [t["role"] for t in career.turns] == ["client", "counselor"] * 2 + ["client"]
+    assert career.turns[1]["content"].endswith("能说说你心目中的升职意味着什么吗？")
+    assert len(prefixes(cases["Emotion&Stress/1"])) == 3  # ends with the client: every client turn is answered
 
 
 def test_probes_measure_the_model_not_only_the_gateway():

@@ -21,3 +21,7 @@ def test_whitespace_and_entities():
 
 def test_normalized_key_ignores_case_and_punctuation():
     assert normalized_key("Hello, World!!") == normalized_key("hello world")
+
+
+def test_cjk_punctuation_is_kept_and_full_width_digits_become_ascii():
+    assert clean_text("我很累，怎么办？电话１３８００１３８０００") == "我很累，怎么办？电话13800138000"

@@ -23,7 +23,10 @@ def _import(fmt, src, out):
 
 def test_openr1_psy_rows_become_dialogues_with_reasoning(tmp_path):
     counts, dialogues, quarantined = _import("openr1-psy", FIXTURES / "openr1_psy.jsonl", tmp_path / "o")
+    chars = counts.pop("chars")
     assert counts == {"read": 13, "dialogues": 10, "quarantined": 3, "by_reason": {"schema": 2, "malformed_json": 1}}
+    assert chars["input"] == chars["imported"] + sum(chars["dropped"].values()) and set(chars["dropped"]) == {
+        "schema", "malformed_json"}  # OpenR1-Psy rounds are complete: only the quarantined rows drop text
     assert sorted(q["line"] for q in quarantined) == [11, 12, 13] and all(q["detail"] for q in quarantined)
     first = next(d for d in dialogues if d["post_id"] == "op00")
     r = first["rounds"][0]
