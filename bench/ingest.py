@@ -1,11 +1,16 @@
 """Ingest throughput and peak memory: psyllm on Ray Data vs a single-process pandas baseline.
 
     .venv/bin/python bench/ingest.py --sizes 20000 40000
+    .venv/bin/python bench/ingest.py --reddit-dump --sizes 20000 40000
 
 Both run the same per-post work (PostProcessor: parse, clean, language, de-id, triage, MinHash) and the same
 dedup resolver on the same generated file, each in its own subprocess. Peak memory is the largest sum of RSS
 over the subprocess and all its descendants (Ray's workers included), sampled every 50 ms. Prints a table of
 posts/s, seconds and peak MiB, with psyllm/pandas ratios and the 2x-input scaling of each.
+
+`--reddit-dump` instead writes a Reddit submissions dump as Pushshift / Arctic Shift publish it (`RS_2024-01.zst`:
+Reddit's fields, some removed, deleted, link and over_18 submissions, zstandard with a 2 GiB window) at each size
+into a temporary folder and ingests it through psyllm alone, streaming: peak memory should not grow with the dump.
 """
 from __future__ import annotations
 
@@ -29,7 +34,9 @@ def run_psyllm(inp: str, out: str) -> dict:
 
     cfg = load_config(None, ["tracking.enabled=false", "runtime.batch_size=1000"])
     result = run_ingest(cfg, inp, out)
-    return {"kept": result.counts["kept"], "read": result.counts["read"]}
+    c = result.counts
+    return {"kept": c["kept"], "read": c["read"], "quarantined": c["quarantined"], "duplicates": c["duplicates"],
+            "by_reason": {k: v for k, v in c["by_reason"].items() if v}, "chars": c["chars"]}
 
 
 def run_pandas(inp: str, out: str) -> dict:
@@ -76,9 +83,35 @@ def measure(kind: str, inp: str, out: str) -> dict:
     return dict(result, seconds=seconds, peak_mib=peak / 2**20)
 
 
+def reddit_dump_bench(sizes: list[int]) -> None:
+    """Ingest generated `RS_2024-01.zst` dumps of each size; print posts, compressed MiB, time, peak memory."""
+    from psyllm.ingest.fake_dump import write_reddit_dump
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            os.makedirs(folder := os.path.join(tmp, f"dump_{n}"))
+            inp = os.path.join(folder, "RS_2024-01.zst")  # one name at every size, as a month's dump is named
+            raw_bytes = write_reddit_dump(inp, n, seed=n)
+            res = measure("psyllm", inp, os.path.join(tmp, f"out_{n}"))
+            chars = res["chars"]
+            assert res["read"] == n and chars["input"] == chars["kept"] + sum(chars["dropped"].values())
+            rows.append((n, os.path.getsize(inp) / 2**20, raw_bytes / 2**20, res))
+    print(f"\n{'posts':>7} {'zst MiB':>8} {'raw MiB':>8} {'seconds':>8} {'posts/s':>8} {'peak MiB':>9} {'kept':>7}"
+          "  quarantined")
+    for n, mib, raw_mib, r in rows:
+        print(f"{n:>7} {mib:>8.1f} {raw_mib:>8.1f} {r['seconds']:>8.1f} {n / r['seconds']:>8.0f} {r['peak_mib']:>9.0f}"
+              f" {r['kept']:>7}  {r['by_reason']}")
+    if len(rows) >= 2:
+        (n0, _, _, a), (n1, _, _, b) = rows[0], rows[-1]
+        print(f"scaling: input x{n1 / n0:.1f} -> time x{b['seconds'] / a['seconds']:.2f}, "
+              f"peak memory x{b['peak_mib'] / a['peak_mib']:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[20000, 40000])
+    ap.add_argument("--reddit-dump", action="store_true", help="ingest generated RS_*.zst dumps, psyllm only")
     ap.add_argument("--worker", choices=["psyllm", "pandas"])
     ap.add_argument("--input")
     ap.add_argument("--output")
@@ -86,6 +119,9 @@ def main() -> None:
     if args.worker:
         fn = run_psyllm if args.worker == "psyllm" else run_pandas
         print(json.dumps(fn(args.input, args.output)))
+        return
+    if args.reddit_dump:
+        reddit_dump_bench(args.sizes)
         return
 
     from psyllm.ingest.fake_posts import write_posts
