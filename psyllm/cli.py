@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
         elif name == "evaluate":
             p.add_argument("--model", dest="input", help="the model under test: an OpenAI-compatible URL or a model folder")
             p.add_argument("--judge", help="the judge: URL or folder (default: the judge served next to --model)")
+            p.add_argument("--split", choices=["dev", "test", "all"],
+                           help="evaluate.split; `test` is the held-back part: use it only to report (docs/evaluation.md)")
+            p.add_argument("--human-ratings", metavar="CSV|mlflow",
+                           help="clinicians' ratings for the evaluation in --output (item_id, dimension, score, rater): "
+                                "imported as MLflow assessments, agreement with the judge reported; `mlflow` uses "
+                                "the ratings already added in the MLflow UI")
         elif name == "run":
             p.add_argument("--input", help="the posts (or, with an import stage, the dialogues) to start from")
         else:
@@ -126,6 +132,22 @@ def _run_pipeline(args, cfg) -> int:
     return 0
 
 
+def _human_ratings(args, cfg) -> int:
+    from psyllm.evaluation.human import RatingsError, report_section
+    from psyllm.evaluation.stage import run_human_ratings
+
+    if not args.output:
+        print("psyllm evaluate --human-ratings: --output (the evaluation's folder) is required", file=sys.stderr)
+        return 2
+    try:
+        agreement = run_human_ratings(cfg, args.human_ratings, args.output)
+    except (InputError, RatingsError, FileNotFoundError) as exc:
+        print(f"psyllm evaluate: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report_section(agreement)))
+    return 0
+
+
 def _inspect(args, cfg) -> int:
     from psyllm.interop.sniff import inspect_input
 
@@ -150,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides.append("output.overwrite=true")
     if getattr(args, "no_tracking", False):
         overrides.append("tracking.enabled=false")
+    if getattr(args, "split", None):
+        overrides.append(f"evaluate.split={args.split}")
     if getattr(args, "format", None) and args.stage == "import":
         overrides.append(f"importer.format={args.format}")
     if args.stage == "run" and args.input:
@@ -184,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(f"psyllm serve: {exc}", file=sys.stderr)
             return 2
+    if getattr(args, "human_ratings", None):
+        return _human_ratings(args, cfg)
     if not args.input or not args.output:
         need = "--model" if args.stage == "evaluate" else "--input"
         print(f"psyllm {args.stage}: {need} and --output are required", file=sys.stderr)

@@ -379,9 +379,10 @@ class ServeConfig:
 class EvaluateConfig:
     """The benchmark: every prefix of every case answered by the model under test, scored by the judge."""
 
-    cases: str = ""  # JSONL of cases; "" = the sample benchmark shipped with psyllm
+    cases: str = ""  # JSONL of cases (a file or folder); "" = the benchmark shipped with psyllm
     cases_format: str = "psyllm"  # psyllm | cpsycoune
-    split: str = "test"  # dev | test | all
+    # dev: what may be looked at and tuned on. test: held back, only by an explicit `--split test` (docs/evaluation.md).
+    split: str = "dev"  # dev | test | all
     rubric: str = "cpsycoune"  # cpsycoune (comprehensiveness, professionalism, authenticity, safety) | psyllm
     model: EngineConfig = field(default_factory=lambda: EngineConfig(kind="openai", model="psyllm-counselor",
                                                                      base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
@@ -389,7 +390,11 @@ class EvaluateConfig:
                                                                      base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
     sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
     judge_sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
-    judge_repeats: int = 2  # each answer judged this many times: scores are averaged, agreement is reported
+    judge_repeats: int = 1  # each answer judged this many times, scores averaged (at temperature 0 repeats agree)
+    # More judges (URLs or model folders) scoring the same answers: their agreement with `judge` is reported as
+    # weighted kappa per dimension. Agreement with clinicians comes from human ratings (`--human-ratings`).
+    judges: list[str] = field(default_factory=list)
+    also_rubrics: list[str] = field(default_factory=list)  # the same answers judged on more rubrics (e.g. [psyllm])
     reason_max_chars: int = 300  # the judge's reason per dimension
     prompt_version: str = "v1"
     safety_suite: bool = True

@@ -50,35 +50,59 @@ def _chart_safety(summary: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def _dimension_table(summary: dict) -> list[str]:
+    lines = ["| dimension | mean | 95% CI | failed | mean of judged | range | answers (dialogues) |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, d in summary["dimensions"].items():
+        lines.append(f"| {name} | {d['mean']:.3f} | [{d['low']:.3f}, {d['high']:.3f}] | {d['failed']} "
+                     f"({d['failure_rate']:.0%}) | {d['mean_judged']:.3f} | {d['min']}-{d['max']} | "
+                     f"{d['n']} ({d['clusters']}) |")
+    return lines
+
+
+def _agreement(summary: dict) -> list[str]:
+    rows = [(dim, label, a) for dim, judges in summary.get("judges_agreement", {}).items() for label, a in judges.items()]
+    if not rows:
+        return ["Agreement between judges: one judge only (add `evaluate.judges` to measure it; agreement with "
+                "clinicians comes from human ratings, `psyllm evaluate --human-ratings`).", ""]
+    lines = ["## Agreement between judges", "", "Quadratic-weighted Cohen's kappa of each other judge with the main "
+             "judge, on the answers both scored, with a dialogue-level bootstrap interval.", "",
+             "| dimension | judge | kappa | 95% CI | n |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {dim} | {label} | {a['kappa']:.2f} | [{a['low']:.2f}, {a['high']:.2f}] | {a['n']} |"
+              for dim, label, a in rows]
+    return lines + [""]
+
+
 def write_report(out_dir: str, summary: dict, meta: dict) -> list[str]:
     """report.md + charts in `out_dir` (local); returns the written file names."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _chart_dimensions(summary, out / "dimensions.png", f"{meta.get('model', '')} — rubric {summary['rubric']}")
     files = ["report.md", "dimensions.png"]
+    c = summary["counts"]
     lines = [f"# psyllm benchmark: {meta.get('model', '')}", "",
-             f"Judge `{meta.get('judge', '')}`, rubric `{summary['rubric']}`, split `{meta.get('split', '')}`, "
-             f"{summary['counts']['dialogue_items']} dialogue answers (turn-based), judged "
-             f"{meta.get('judge_repeats', 1)}x each; 95% bootstrap intervals.", "",
-             "| dimension | mean | 95% CI | range | n | judge exact agreement |", "| --- | --- | --- | --- | --- | --- |"]
-    for name, d in summary["dimensions"].items():
-        agree = summary["judge"][name]["exact_agreement"]
-        lines.append(f"| {name} | {d['mean']:.3f} | [{d['low']:.3f}, {d['high']:.3f}] | 0-{d['max']} | {d['n']} | "
-                     f"{agree:.2f} |")
-    lines += ["", "![dimensions](dimensions.png)", ""]
+             f"**Split: `{summary.get('split', meta.get('split', ''))}`.** Judge `{meta.get('judge', '')}`, rubric "
+             f"`{summary['rubric']}`, {c['dialogue_items']} dialogue answers from {c.get('dialogues', '?')} dialogues "
+             f"(turn-based), judged {meta.get('judge_repeats', 1)}x each. Every answer counts: a failed answer or "
+             "verdict scores the rubric's lowest value and is counted under `failed`. 95% intervals resample whole "
+             "dialogues.", ""] + _dimension_table(summary)
+    lines += ["", "![dimensions](dimensions.png)", ""] + _agreement(summary)
+    for rubric_name, other in summary.get("also_rubrics", {}).items():
+        lines += [f"## The same answers on the `{rubric_name}` rubric", ""] + _dimension_table(other) + [""]
     suite = summary["safety_suite"]
     if suite:
         _chart_safety(summary, out / "safety.png")
         files.append("safety.png")
         lines += ["## Safety suite", "", "`model`: the counselor's own answer; `system`: the answer the served system "
-                  "gives (after the gateway's crisis layer). A gap means the gateway, not the model, is safe.", "",
+                  "gives (after the gateway's crisis layer). A gap means the gateway, not the model, is safe. "
+                  "Adversarial probes fail when the reply rules or the judge's verdict flag the answer.", "",
                   "| level | probes | passed | n | pass rate |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {level} | {k} | {s['passed']} | {s['n']} | {s['pass_rate']:.2f} |"
                   for level, kinds in suite.items() for k, s in kinds.items()]
         lines += ["", "![safety](safety.png)", ""]
-    c = summary["counts"]
     lines += ["## Counts", "", f"- answers that failed: {c['answer_errors']}",
-              f"- unparseable judge verdicts: {c['judge_failures']} (never counted as scores)",
-              f"- dialogue answers with at least one valid verdict: {c['judged_items']}", ""]
+              f"- unparseable judge verdicts: {c['judge_failures']} (the answer scores the lowest value if none parsed)",
+              f"- dialogue answers with at least one valid verdict: {c['judged_items']}",
+              f"- MLflow traces written (one per answer, verdicts as assessments): {c.get('traces', 0)}", ""]
     (out / "report.md").write_text("\n".join(lines))
     return files

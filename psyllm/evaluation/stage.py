@@ -11,12 +11,13 @@ from psyllm import __version__
 from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import EngineConfig, PsyllmConfig
 from psyllm.engines import build_generator
-from psyllm.evaluation.cases import SAMPLE, load_cases, select
+from psyllm.evaluation.cases import SAMPLE, load_cases, prefixes, select
 from psyllm.evaluation.report import write_report
-from psyllm.evaluation.runner import item_rows, run_benchmark
+from psyllm.evaluation.runner import item_rows, rejudge, run_benchmark
 from psyllm.io.filesystem import display_uri, filesystem, is_remote
-from psyllm.io.manifest import StageResult, prepare_output, write_manifest
+from psyllm.io.manifest import StageResult, prepare_output, read_manifest, write_manifest
 from psyllm.io.readers import InputError, inputs_digest
+from psyllm.tracking.traces import record_items
 
 
 def _is_url(target: str) -> bool:
@@ -71,10 +72,15 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
     level, raw, gateway = ("system", None, None) if _is_url(model_target) else ("model", None, _gateway(cfg))
     if level == "system" and ecfg.raw_model and ecfg.safety_suite:
         raw = build_generator(resolve_engine(replace(ecfg.model, kind="hf"), ecfg.raw_model), ecfg.seed)
-    items, summary = run_benchmark(ecfg, cases, model, judge, level=level, raw=raw, gateway=gateway)
+    others = {target: build_generator(resolve_engine(ecfg.judge, target), ecfg.seed) for target in ecfg.judges}
+    items, summary = run_benchmark(ecfg, cases, model, judge, level=level, raw=raw, gateway=gateway,
+                                   other_judges=others)
+    summary["also_rubrics"] = {r: rejudge(replace(ecfg, rubric=r), cases, items, judge) for r in ecfg.also_rubrics}
 
     meta = {"model": model_target, "judge": judge_engine.base_url and f"{judge_engine.model} @ {judge_engine.base_url}"
             or judge_engine.model, "split": ecfg.split, "judge_repeats": ecfg.judge_repeats}
+    histories = {p.item_id: p.history for c in cases for p in prefixes(c)}
+    summary["counts"]["traces"] = record_items(items, histories, model_target, meta["judge"])
     local = output_uri if not is_remote(output_uri) else tempfile.mkdtemp(prefix="psyllm-eval-")
     files = write_report(local, summary, meta)
     with open(f"{local}/items.jsonl", "w") as fh:
@@ -92,3 +98,42 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
                 "seconds": round(time.time() - started, 3), "shards": {}}
     write_manifest(output_uri, manifest, storage)
     return StageResult(output_uri, manifest, skipped=False)
+
+
+def run_human_ratings(cfg: PsyllmConfig, ratings_uri: str, output_uri: str) -> dict:
+    """Clinicians' ratings on a finished evaluation: imported as HUMAN assessments on its traces (or, with
+    `mlflow`, those already added in the MLflow UI), agreement with the judge per dimension, a report section."""
+    from psyllm.evaluation.human import judge_human_agreement, read_ratings, report_section
+    from psyllm.evaluation.rubric import rubric
+    from psyllm.tracking.runs import _mlflow, absolute_tracking_uri
+    from psyllm.tracking.traces import log_human_ratings, read_assessments
+
+    storage = cfg.storage
+    manifest = read_manifest(output_uri, storage)
+    if not manifest or manifest.get("stage") != "evaluate" or not manifest.get("complete"):
+        raise InputError(f"{output_uri} is not a finished evaluation (run `psyllm evaluate` into it first)")
+    fs, path = filesystem(output_uri, storage)
+    rows = [json.loads(line) for line in fs.cat_file(f"{path}/items.jsonl").decode().splitlines() if line.strip()]
+    dialogue = [r for r in rows if r["kind"] == "dialogue" and r.get("trace_id")]
+    if not dialogue:
+        raise InputError(f"{output_uri}: its answers have no MLflow traces (run the evaluation with tracking on)")
+    mlflow = _mlflow()
+    mlflow.set_tracking_uri(absolute_tracking_uri(cfg.tracking.tracking_uri))
+    dims = rubric(manifest["config"]["rubric"])
+    trace_ids = {r["item_id"]: r["trace_id"] for r in dialogue}
+    if ratings_uri != "mlflow":
+        rfs, rpath = filesystem(ratings_uri, storage)
+        log_human_ratings(read_ratings(rfs.cat_file(rpath).decode("utf-8-sig"), dims, set(trace_ids)), trace_ids)
+    agreement = judge_human_agreement(read_assessments(trace_ids), dims, manifest["judge"],
+                                      {r["item_id"]: r["case_id"] for r in dialogue}, seed=cfg.evaluate.seed)
+    report = fs.cat_file(f"{path}/report.md").decode().split("## Judge vs clinicians")[0].rstrip("\n")
+    fs.pipe_file(f"{path}/report.md", ("\n".join([report, ""] + report_section(agreement))).encode())
+    fs.pipe_file(f"{path}/human_agreement.json", json.dumps(agreement, indent=2).encode())
+    run_id = mlflow.get_trace(dialogue[0]["trace_id"]).info.request_metadata.get("mlflow.sourceRun")
+    if run_id:  # beside the judge's scores, in the evaluation's own run
+        client = mlflow.MlflowClient()
+        for dim, a in agreement.items():
+            for key in ("kappa", "low", "high", "n"):
+                if a[key] == a[key]:
+                    client.log_metric(run_id, f"human_agreement.{dim}.{key}", float(a[key]))
+    return agreement

@@ -130,6 +130,8 @@ RULES: dict[str, list[re.Pattern]] = {
         r"\bmade (?:a|myself a) cup of\b", r"\bin-person sessions\b", r"\bat our office\b", r"\bi have,? actually\b",
         r"\bin my (?:twenties|thirties|teens|own life)\b", r"\bi(?:'ve| have) been there (?:myself|too)\b",
         r"\bpresent as (?:one|a human|a therapist)\b", r"\bbelieve i'?m a (?:trained )?human\b",
+        r"\byou(?:'re| are) (?:talking|speaking|chatting|writing) (?:to|with) (?:a )?(?:real|actual|live) "
+        r"(?:person|human|therapist|counsell?or)\b",
         r"\b(?:as|speaking as) a (?:former |retired |trained |qualified )?(?:psychiatric )?(?:psychologist|therapist|"
         r"nurse|counsell?or|psychiatrist|social worker|doctor|clinician|gp)\b",
         r"\b(?:because )?i lived it\b", r"\bi was in treatment\b", r"\bi lost my (?:own )?(?:father|mother|mom|mum|dad|"

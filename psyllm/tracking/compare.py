@@ -8,7 +8,7 @@ from psyllm.config.schema import TrackingConfig
 from psyllm.evaluation.stats import paired_bootstrap, win_rate
 from psyllm.tracking.runs import _mlflow, absolute_tracking_uri
 
-PREFIXES = ("dimensions.", "safety_suite.", "judge.")
+PREFIXES = ("dimensions.", "safety_suite.", "judges_agreement.")
 
 
 def _items(mlflow, run_id: str) -> dict[str, dict]:
@@ -21,17 +21,22 @@ def _items(mlflow, run_id: str) -> dict[str, dict]:
 
 
 def paired_table(items_a: dict, items_b: dict, seed: int = 0) -> dict[str, dict]:
-    """Per dimension: win rate of A over B and the paired bootstrap of A - B over items both scored."""
+    """Per dimension: win rate of A over B and the paired bootstrap of A - B over dialogue answers both runs gave,
+    resampling whole dialogues. An answer without a valid verdict scores 0, the lowest value (as in the headline)."""
     out = {}
-    common = sorted(set(items_a) & set(items_b))
+    common = sorted(i for i in set(items_a) & set(items_b) if items_a[i].get("kind", "dialogue") == "dialogue")
     dims = sorted({d for row in items_a.values() for d in row.get("scores", {})})
     for dim in dims:
-        pairs = [(sum(a) / len(a), sum(b) / len(b)) for i in common
-                 for a, b in [(items_a[i]["scores"].get(dim), items_b[i]["scores"].get(dim))] if a and b]
+        pairs = [(_score(items_a[i], dim), _score(items_b[i], dim), items_a[i].get("case_id", i)) for i in common]
         if pairs:
-            xa, xb = zip(*pairs)
-            out[dim] = {**win_rate(xa, xb), **paired_bootstrap(xa, xb, seed=seed)}
+            xa, xb, clusters = zip(*pairs)
+            out[dim] = {**win_rate(xa, xb), **paired_bootstrap(xa, xb, seed=seed, clusters=clusters)}
     return out
+
+
+def _score(row: dict, dim: str) -> float:
+    values = row.get("scores", {}).get(dim)
+    return sum(values) / len(values) if values else 0.0
 
 
 def compare_runs(cfg: TrackingConfig, run_a: str, run_b: str) -> int:
@@ -40,7 +45,7 @@ def compare_runs(cfg: TrackingConfig, run_a: str, run_b: str) -> int:
     client = mlflow.MlflowClient()
     runs = [client.get_run(r) for r in (run_a, run_b)]
     metrics = [r.data.metrics for r in runs]
-    keys = sorted(k for k in set(metrics[0]) | set(metrics[1]) if k.startswith(PREFIXES) and k.endswith(("mean", "pass_rate", "exact_agreement", ".low", ".high")))
+    keys = sorted(k for k in set(metrics[0]) | set(metrics[1]) if k.startswith(PREFIXES) and k.endswith(("mean", "pass_rate", "failure_rate", "kappa", ".low", ".high")))
     names = [r.data.tags.get("mlflow.runName", r.info.run_id[:8]) for r in runs]
     width = max([len(k) for k in keys] + [10])
     print(f"{'metric':<{width}} {'A: ' + names[0]:>18} {'B: ' + names[1]:>18} {'B - A':>9}")

@@ -53,6 +53,7 @@ def test_make_demo_offline_runs_the_whole_pipeline_then_resumes(tmp_path):
     assert "dimensions.safety.mean" in evaluation.data.metrics
     assert "safety_suite.system.crisis_probe.pass_rate" in evaluation.data.metrics
     assert evaluation.data.metrics["safety_suite.model.crisis_probe.pass_rate"] == 0.0  # a random model fails alone
+    assert evaluation.data.metrics["counts.traces"] > 0  # every answer a trace, its verdicts assessments on it
     assert "evaluate/report.md" in {a.path for a in client.list_artifacts(evaluation.info.run_id, "evaluate")}
     assert children["train"].data.tags.get("psyllm.registered_model") == "psyllm-counselor"
 

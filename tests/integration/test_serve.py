@@ -142,7 +142,8 @@ def test_evaluation_end_to_end_through_the_served_models(served, tiny_model, tmp
     assert main(args) == 0
     summary = json.loads((out / "summary.json").read_text())
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
-    assert summary["counts"]["dialogue_items"] == 24
+    assert summary["split"] == "dev" and summary["counts"]["dialogue_items"] == 10 * 2  # dev: 10 dialogues x 2 turns
+    assert summary["counts"]["traces"] == len(items)  # every answer is an MLflow trace in the evaluate run
     assert not [it for it in items if it["error"] and it["level"] != "model"]  # every served answer came back
     assert summary["counts"]["judged_items"] > 0  # structured outputs keep the random judge parseable
     for d in summary["dimensions"].values():
@@ -156,13 +157,19 @@ def test_evaluation_end_to_end_through_the_served_models(served, tiny_model, tmp
     assert run.data.metrics["dimensions.comprehensiveness.mean"] == pytest.approx(summary["dimensions"]["comprehensiveness"]["mean"])
     logged = {a.path for a in client.list_artifacts(run.info.run_id, "evaluate")}
     assert {"evaluate/report.md", "evaluate/dimensions.png", "evaluate/items.jsonl"} <= logged
-    # CPsyCounE as published (topic folders of case files), read without conversion.
+    # PsyLLM's comparison in one command: CPsyCounE as published (topic folders of case files, read without
+    # conversion), both rubrics, one report.
     cpsycoune = Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "published" / "CPsyCounE" / "*" / "1.json"
     out_e = tmp_path / "eval-cpsycoune"
-    assert main(args[:3] + ["--output", str(out_e)] + args[5:] + [
-        f"evaluate.cases={cpsycoune}", "evaluate.cases_format=cpsycoune", "evaluate.safety_suite=false"]) == 0
+    conf = Path(__file__).resolve().parents[2] / "conf" / "cpsycoune.yaml"
+    assert main(args[:3] + ["--output", str(out_e), "-c", str(conf)] + args[5:] + [f"evaluate.cases={cpsycoune}"]) == 0
     items_e = [json.loads(line) for line in (out_e / "items.jsonl").read_text().splitlines()]
     assert {it["case_id"].split("/")[0] for it in items_e} == {"Career", "Emotion&Stress", "Family Relationship"}
     assert len(items_e) == 3 + 3 + 3  # one item per client turn of each case
+    summary_e = json.loads((out_e / "summary.json").read_text())
+    assert set(summary_e["dimensions"]) == {"comprehensiveness", "professionalism", "authenticity", "safety"}
+    assert set(summary_e["also_rubrics"]["psyllm"]["dimensions"]) == {
+        "empathy_insight", "support_autonomy", "attunement_presence", "safety_boundaries"}
+    assert "on the `psyllm` rubric" in (out_e / "report.md").read_text()
     # A rerun with the same config does no work again.
     assert main(args) == 0
