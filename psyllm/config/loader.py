@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from omegaconf import OmegaConf
+import yaml
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from psyllm.config.choices import bad_choices
 from psyllm.config.schema import PsyllmConfig
 
 
@@ -22,10 +24,7 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
     layers = []
     try:
         if path is not None:
-            p = Path(path)
-            if not p.is_file():
-                raise ConfigError(f"config file not found: {p}")
-            layers.append(OmegaConf.load(p))
+            layers.append(_read_yaml(Path(path)))
         overrides = list(overrides)
         for item in overrides:
             if "=" not in item:
@@ -33,10 +32,37 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
         if overrides:
             layers.append(OmegaConf.from_dotlist(overrides))
         merged = OmegaConf.merge(base, *layers)
-        return OmegaConf.to_object(merged)  # type: ignore[return-value]
-    except OmegaConfBaseException as exc:
+        cfg = OmegaConf.to_object(merged)
+    except (OmegaConfBaseException, yaml.YAMLError) as exc:
         where = f" in {path}" if path else ""
-        raise ConfigError(f"invalid config{where}: {exc}") from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        key = getattr(exc, "full_key", None)
+        raise ConfigError(f"invalid config{where}: {f'{key}: ' if key else ''}{first}") from exc
+    problems = bad_choices(cfg)
+    if problems:
+        raise ConfigError("invalid config: " + "; ".join(problems))
+    return cfg  # type: ignore[return-value]
+
+
+def _read_yaml(p: Path):
+    """A YAML mapping, or one clear ConfigError (missing, unreadable, binary, not YAML, not a mapping)."""
+    if not p.is_file():
+        raise ConfigError(f"config file not found: {p}")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {p} is not readable UTF-8 text ({type(exc).__name__})") from None
+    if "\x00" in text:
+        raise ConfigError(f"config file {p} is binary, not YAML")
+    try:
+        loaded = OmegaConf.create(yaml.safe_load(text) or {})
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"config file {p} is not valid YAML{at}") from None
+    if not isinstance(loaded, DictConfig):
+        raise ConfigError(f"config file {p} must hold a mapping of sections (ingest:, train:, ...), not a list")
+    return loaded
 
 
 def to_dict(cfg: Any) -> dict:

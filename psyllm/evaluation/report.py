@@ -60,6 +60,20 @@ def _dimension_table(summary: dict) -> list[str]:
     return lines
 
 
+def _levels(summary: dict) -> list[str]:
+    levels = summary.get("levels", {})
+    if len(levels) < 2:
+        return []
+    lines = ["## The counselor alone and the served system", "", "`model`: the counselor's own answers; `system`: "
+             "what the served system returns (after the gateway). Means with failures at the lowest score.", "",
+             "| dimension | model | 95% CI | system | 95% CI |", "| --- | --- | --- | --- | --- |"]
+    for dim, m in levels["model"].items():
+        sy = levels["system"][dim]
+        lines.append(f"| {dim} | {m['mean']:.3f} | [{m['low']:.3f}, {m['high']:.3f}] | {sy['mean']:.3f} | "
+                     f"[{sy['low']:.3f}, {sy['high']:.3f}] |")
+    return lines + [""]
+
+
 def _agreement(summary: dict) -> list[str]:
     rows = [(dim, label, a) for dim, judges in summary.get("judges_agreement", {}).items() for label, a in judges.items()]
     if not rows:
@@ -86,7 +100,7 @@ def write_report(out_dir: str, summary: dict, meta: dict) -> list[str]:
              f"(turn-based), judged {meta.get('judge_repeats', 1)}x each. Every answer counts: a failed answer or "
              "verdict scores the rubric's lowest value and is counted under `failed`. 95% intervals resample whole "
              "dialogues.", ""] + _dimension_table(summary)
-    lines += ["", "![dimensions](dimensions.png)", ""] + _agreement(summary)
+    lines += ["", "![dimensions](dimensions.png)", ""] + _levels(summary) + _agreement(summary)
     for rubric_name, other in summary.get("also_rubrics", {}).items():
         lines += [f"## The same answers on the `{rubric_name}` rubric", ""] + _dimension_table(other) + [""]
     suite = summary["safety_suite"]

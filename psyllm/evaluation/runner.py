@@ -37,7 +37,7 @@ class Item:
     answer: str = ""
     error: str | None = None
     probe: str | None = None
-    level: str = ""  # probes: "model" (the counselor alone) or "system" (through the gateway)
+    level: str = ""  # "model" (the counselor alone) or "system" (through the gateway)
     probe_passed: bool | None = None
     probe_detail: str = ""
     scores: dict = field(default_factory=dict)  # dimension -> list of scores, one per valid judgement
@@ -101,7 +101,8 @@ def judge(cfg: EvaluateConfig, cases: list[Case], items: list[Item], judge_model
     history = {p.item_id: p.history for c in cases for p in prefixes(c)}
     targets = [it for it in items if it.kind == "dialogue" and not it.error]
     requests = [ChatRequest(judge_messages(history[it.item_id], it.answer, dims, cfg.prompt_version),
-                            _sampling(cfg.judge_sampling, cfg.seed + k), json_schema=schema, request_id=f"{it.item_id}/{k}")
+                            _sampling(cfg.judge_sampling, cfg.seed + k), json_schema=schema,
+                            request_id=f"{it.item_id}@{it.level}/{k}")
                 for it in targets for k in range(cfg.judge_repeats)]
     responses = judge_model.generate(requests)
     other: dict[str, dict[str, list]] = {}
@@ -184,45 +185,49 @@ def judges_agreement(d: Dimension, dialogue: list[Item], cfg: EvaluateConfig) ->
     return out
 
 
-def summarize(cfg: EvaluateConfig, items: list[Item]) -> dict:
-    """Per-dimension means with cluster-bootstrap intervals and failure counts, agreement between judges, the
-    safety suite's pass rates, and counts."""
+def summarize(cfg: EvaluateConfig, items: list[Item], level: str | None = None) -> dict:
+    """Per-dimension means with cluster-bootstrap intervals and failure counts (the headline at `level`, the
+    target's; every level under `levels`), agreement between judges, the safety suite's pass rates, and counts."""
     dims = rubric(cfg.rubric)
-    dialogue = [it for it in items if it.kind == "dialogue"]
-    summary: dict = {"rubric": cfg.rubric, "split": cfg.split, "dimensions": {}, "judges_agreement": {},
-                     "safety_suite": {},
+    level = level if level is not None else (items[0].level if items else "")
+    at = {lvl: [it for it in items if it.kind == "dialogue" and it.level == lvl] for lvl in ("model", "system", "")}
+    dialogue = at[level]
+    summary: dict = {"rubric": cfg.rubric, "split": cfg.split, "level": level, "dimensions": {}, "levels": {},
+                     "judges_agreement": {}, "safety_suite": {},
                      "counts": {"items": len(items), "dialogue_items": len(dialogue),
                                 "dialogues": len({it.case_id for it in dialogue}),
                                 "answer_errors": sum(1 for it in items if it.error),
-                                "judge_failures": sum(it.judge_failures for it in dialogue),
+                                "judge_failures": sum(it.judge_failures for it in items if it.kind == "dialogue"),
                                 "judged_items": sum(1 for it in dialogue if it.scores)}}
     for d in dims:
         summary["dimensions"][d.key] = _dimension(d, dialogue, cfg)
         if agreement := judges_agreement(d, dialogue, cfg):
             summary["judges_agreement"][d.key] = agreement
-    for level in ("model", "system"):
+    for lvl, of_level in at.items():
+        if of_level and lvl:
+            summary["levels"][lvl] = {d.key: _dimension(d, of_level, cfg) for d in dims}
+    for lvl in ("model", "system"):
         for kind in ("crisis_probe", "adversarial_probe"):
-            of_kind = [it for it in items if it.kind == kind and it.level == level]
+            of_kind = [it for it in items if it.kind == kind and it.level == lvl]
             if not of_kind:
                 continue
             # An answer that failed (error, truncated inside reasoning) is a failed probe, not a missing one.
             passed = sum(bool(it.probe_passed) for it in of_kind)
-            summary["safety_suite"].setdefault(level, {})[kind] = {"passed": passed, "n": len(of_kind),
-                                                                   "pass_rate": passed / len(of_kind)}
+            summary["safety_suite"].setdefault(lvl, {})[kind] = {"passed": passed, "n": len(of_kind),
+                                                                 "pass_rate": passed / len(of_kind)}
     return summary
 
 
 def _other_level(cfg: EvaluateConfig, cases: list[Case], items: list[Item], level: str, raw: Generator | None,
                  gateway) -> list[Item]:
-    """The probes at the level the target is not: the raw model's answers (when the target is served), or the
+    """Every item at the level the target is not: the raw model's answers (when the target is served), or the
     target's answers through the gateway's crisis layer (when the target is the model alone)."""
-    probes = [c for c in cases if c.kind != "dialogue"]
     if level == "system" and raw is not None:
-        return [replace(it, level="model") for it in answer(cfg, probes, raw)]
+        return [replace(it, level="model") for it in answer(cfg, cases, raw)]
     if level == "model" and gateway is not None:
-        history = {p.item_id: p.history for c in probes for p in prefixes(c)}
+        history = {p.item_id: p.history for c in cases for p in prefixes(c)}
         out = []
-        for it in (it for it in items if it.kind != "dialogue"):
+        for it in items:
             served = gateway(history[it.item_id], "" if it.error else it.answer)
             out.append(replace(it, level="system", answer=served, error=None if served.strip() else it.error))
         return out
@@ -233,19 +238,19 @@ def run_benchmark(cfg: EvaluateConfig, cases: list[Case], model: Generator, judg
                   level: str = "system", raw: Generator | None = None, gateway=None,
                   other_judges: dict[str, Generator] | None = None) -> tuple[list[Item], dict]:
     """`level`: what `model` is (the served system, or the model alone). `raw` (the model without the gateway)
-    or `gateway` ((history, answer) -> the served answer) adds the probes at the other level. `other_judges`
-    (label -> judge) score the dialogue answers again, for agreement between judges."""
+    or `gateway` ((history, answer) -> the served answer) adds every item at the other level, so both are
+    scored and reported. `other_judges` (label -> judge) score the answers again, for agreement between judges."""
     items = answer(cfg, cases, model)
     for it in items:
-        it.level = level if it.kind != "dialogue" else ""
+        it.level = level
+    items += _other_level(cfg, cases, items, level, raw, gateway)
     judge(cfg, cases, items, judge_model)
     for label, other in (other_judges or {}).items():
-        judge(cfg, cases, items, other, label)
+        judge(cfg, cases, [it for it in items if it.level == level], other, label)
     if cfg.safety_suite:
-        items += _other_level(cfg, cases, items, level, raw, gateway)
         judge_probes(cfg, cases, items, judge_model)
         check_probes(cfg, items)
-    return items, summarize(cfg, items)
+    return items, summarize(cfg, items, level)
 
 
 def rejudge(cfg: EvaluateConfig, cases: list[Case], items: list[Item], judge_model: Generator) -> dict:

@@ -70,7 +70,7 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
     model = build_generator(model_engine, ecfg.seed)
     judge = model if judge_engine == model_engine else build_generator(judge_engine, ecfg.seed)
     level, raw, gateway = ("system", None, None) if _is_url(model_target) else ("model", None, _gateway(cfg))
-    if level == "system" and ecfg.raw_model and ecfg.safety_suite:
+    if level == "system" and ecfg.raw_model:  # the counselor without the gateway: every item at both levels
         raw = build_generator(resolve_engine(replace(ecfg.model, kind="hf"), ecfg.raw_model), ecfg.seed)
     others = {target: build_generator(resolve_engine(ecfg.judge, target), ecfg.seed) for target in ecfg.judges}
     items, summary = run_benchmark(ecfg, cases, model, judge, level=level, raw=raw, gateway=gateway,
@@ -114,7 +114,8 @@ def run_human_ratings(cfg: PsyllmConfig, ratings_uri: str, output_uri: str) -> d
         raise InputError(f"{output_uri} is not a finished evaluation (run `psyllm evaluate` into it first)")
     fs, path = filesystem(output_uri, storage)
     rows = [json.loads(line) for line in fs.cat_file(f"{path}/items.jsonl").decode().splitlines() if line.strip()]
-    dialogue = [r for r in rows if r["kind"] == "dialogue" and r.get("trace_id")]
+    level = manifest["counts"].get("level", "")  # ratings are on the target's answers, not the other level's
+    dialogue = [r for r in rows if r["kind"] == "dialogue" and r.get("trace_id") and r.get("level", "") == level]
     if not dialogue:
         raise InputError(f"{output_uri}: its answers have no MLflow traces (run the evaluation with tracking on)")
     mlflow = _mlflow()

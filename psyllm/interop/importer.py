@@ -4,6 +4,7 @@ export, train and evaluate stages then run on them unchanged. One process: it is
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import time
@@ -166,6 +167,10 @@ def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     if icfg.format not in FORMATS:
         raise InputError(f"unknown import format {icfg.format!r}: choose one of {', '.join(FORMATS)}")
     rows, inputs, root = read_rows(input_uri, cfg)
+    first = next(rows, None)
+    if first is None:  # an empty input is a mistake to report, not a run with zero dialogues
+        raise InputError(f"{input_uri}: no records to import (the input is empty)")
+    rows = itertools.chain([first], rows)
     fp = fingerprint("import", to_dict(icfg), [i["sha256"] or i["uri"] for i in inputs], __version__)
     done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
     if done is not None:

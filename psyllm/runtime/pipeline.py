@@ -4,6 +4,7 @@ parent run with a child run per stage. Each stage writes <output>/<stage>; a rer
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 from dataclasses import dataclass, field, replace
 
@@ -13,10 +14,12 @@ from psyllm.config.loader import flatten
 from psyllm.config.schema import PsyllmConfig
 from psyllm.io.filesystem import display_uri, join
 from psyllm.io.manifest import StageResult, read_manifest
+from psyllm.preflight import check_resources, preflight
 from psyllm.runtime.session import ray_session
 from psyllm.tracking import pipeline_run, stage_run
 from psyllm.tracking.lineage import log_stage
 
+log = logging.getLogger(__name__)
 ORDER = ("ingest", "synthesize", "import", "filter", "export", "train", "serve", "evaluate")
 
 
@@ -68,13 +71,26 @@ def _serve(cfg: PsyllmConfig, out: str, parent_id: str | None, result: PipelineR
         run.set_tags({"psyllm.url": result.served_url, "psyllm.skipped": "False"})
 
 
+def _preflight(cfg: PsyllmConfig, output_uri: str) -> None:
+    """Everything later stages need, checked before the first one runs; one line per missing piece."""
+    problems, notes = preflight(cfg, output_uri)
+    for note in notes:
+        log.warning(note)
+    if problems:
+        raise ConfigError("preflight: " + "; ".join(problems))
+
+
 def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
     stages = list(cfg.pipeline.stages)
     _check_stages(stages)
+    _preflight(cfg, output_uri)
     result = PipelineResult(output_uri)
     started = time.time()
     inputs = _inputs(cfg, output_uri)
-    with pipeline_run(cfg.tracking, "pipeline") as parent, ray_session(cfg.runtime):
+    with pipeline_run(cfg.tracking, "pipeline") as parent, ray_session(cfg.runtime) as ray:
+        missing = check_resources(cfg, ray.cluster_resources())
+        if missing:
+            raise ConfigError("preflight: " + "; ".join(missing))
         result.run_id = parent.run_id
         parent.log_params({"pipeline.input": cfg.pipeline.input, "pipeline.stages": ",".join(stages),
                            "pipeline.output": display_uri(output_uri)})

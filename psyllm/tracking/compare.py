@@ -17,7 +17,10 @@ def _items(mlflow, run_id: str) -> dict[str, dict]:
     except Exception:  # noqa: BLE001 - a run without items still compares on its metrics
         return {}
     with open(path) as fh:
-        return {row["item_id"]: row for row in map(json.loads, fh)}
+        rows: dict[str, dict] = {}
+        for row in map(json.loads, fh):
+            rows.setdefault(row["item_id"], row)  # the target's own level comes first; the other level follows
+        return rows
 
 
 def paired_table(items_a: dict, items_b: dict, seed: int = 0) -> dict[str, dict]:

@@ -165,7 +165,8 @@ def test_evaluation_end_to_end_through_the_served_models(served, tiny_model, tmp
     assert main(args[:3] + ["--output", str(out_e), "-c", str(conf)] + args[5:] + [f"evaluate.cases={cpsycoune}"]) == 0
     items_e = [json.loads(line) for line in (out_e / "items.jsonl").read_text().splitlines()]
     assert {it["case_id"].split("/")[0] for it in items_e} == {"Career", "Emotion&Stress", "Family Relationship"}
-    assert len(items_e) == 3 + 3 + 3  # one item per client turn of each case
+    # one item per client turn of each case, answered by the served system and by the raw model
+    assert sorted(it["level"] for it in items_e) == ["model"] * 9 + ["system"] * 9
     summary_e = json.loads((out_e / "summary.json").read_text())
     assert set(summary_e["dimensions"]) == {"comprehensiveness", "professionalism", "authenticity", "safety"}
     assert set(summary_e["also_rubrics"]["psyllm"]["dimensions"]) == {

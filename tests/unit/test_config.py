@@ -66,3 +66,14 @@ def test_print_config_shows_resolved_values(capsys):
 def test_cli_rejects_bad_config_before_work(capsys):
     assert main(["ingest", "--input", "x", "--output", "y", "ingest.nope=1"]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_fixed_choices_agree_with_the_code_that_uses_them():
+    from psyllm.config.choices import IMPORT_FORMATS, RISK_LEVELS, RUBRICS, STAGES
+    from psyllm.evaluation.rubric import RUBRICS as RUBRIC_TABLE
+    from psyllm.interop.formats import FORMATS
+    from psyllm.runtime.pipeline import ORDER
+    from psyllm.safety.assess import LEVELS
+
+    assert RISK_LEVELS == LEVELS and tuple(IMPORT_FORMATS) == FORMATS and set(RUBRICS) == set(RUBRIC_TABLE)
+    assert set(STAGES) == set(ORDER)

@@ -39,6 +39,7 @@ def judge_answer(req):
     if req.request_id.endswith("/probe"):  # the adversarial probe's verdict: this judge is lenient
         return json.dumps({"fails": False, "reason": "declined politely"})
     item, repeat = req.request_id.split("/")
+    item = item.split("@")[0]  # item@level
     if (item, int(repeat)) == ("c2#0", 1):
         return "I think this reply is fine."  # not JSON: a judge failure, never a score
     score = COMPREHENSIVENESS[(item, int(repeat))]
@@ -246,3 +247,20 @@ def test_a_random_model_fails_the_model_level_probes():
     model = summary["safety_suite"]["model"]
     assert model["crisis_probe"]["pass_rate"] == 0.0 and model["adversarial_probe"]["pass_rate"] == 0.0
     assert summary["safety_suite"]["system"]["crisis_probe"]["pass_rate"] > 0.5  # the gateway, not the model
+
+
+def test_rubric_items_are_scored_for_the_model_and_for_the_system():
+    """Every dialogue item too, not only the probes, is answered and judged at both levels."""
+    from psyllm.config.schema import ServeConfig
+    from psyllm.serving.safety import CrisisLayer
+
+    layer = CrisisLayer(ServeConfig())
+    cfg = EvaluateConfig(judge_repeats=1, bootstrap=100)
+    judge = ScriptedGenerator(judge_answer)
+    items, summary = run_benchmark(cfg, CASES, ScriptedGenerator(model_answer), judge, level="model",
+                                   gateway=lambda h, a: layer.apply(a, layer.check(h)))
+    assert summary["level"] == "model" and set(summary["levels"]) == {"model", "system"}
+    assert summary["levels"]["model"]["comprehensiveness"]["n"] == summary["levels"]["system"]["comprehensiveness"]["n"] == 3
+    judged_levels = {r.request_id.split("/")[0].split("@")[1] for r in judge.requests if not r.request_id.endswith("probe")}
+    assert judged_levels == {"model", "system"}
+    assert summary["dimensions"] == summary["levels"]["model"]  # the headline is the target's level

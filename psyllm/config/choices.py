@@ -1,0 +1,47 @@
+"""Config fields with a fixed set of values, checked when a config is loaded: a typo (`serve.route_at=moderat`)
+is one clear line at startup, not a failure in every request later. Keyed by (dataclass, field), so a dataclass
+used in several places (EngineConfig) is checked everywhere it appears."""
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+
+RISK_LEVELS = ("none", "low", "moderate", "high", "imminent")  # psyllm.safety.assess.LEVELS (a test keeps them equal)
+STAGES = ("import", "ingest", "synthesize", "filter", "export", "train", "serve", "evaluate")
+IMPORT_FORMATS = ("openr1-psy", "cpsycoun", "esconv", "counsel-chat", "psyqa", "messages", "sharegpt")
+RUBRICS = ("cpsycoune", "psyllm")
+
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("TextConfig", "invalid_utf8"): ("repair", "quarantine"),
+    ("TriageConfig", "route_at"): RISK_LEVELS,
+    ("SafetyConfig", "route_at"): RISK_LEVELS,
+    ("ServeConfig", "route_at"): RISK_LEVELS,
+    ("ImportConfig", "route_at"): RISK_LEVELS,
+    ("ServeConfig", "crisis_mode"): ("append", "replace"),
+    ("EngineConfig", "kind"): ("vllm", "hf", "openai"),
+    ("EngineConfig", "json_mode"): ("json_schema", "json_object", "none"),
+    ("SynthesizeConfig", "reason_format"): ("think", "json"),
+    ("TrainConfig", "reasoning_policy"): ("per_turn", "all_turns"),
+    ("TrainConfig", "precision"): ("auto", "bf16", "fp32"),
+    ("TrainConfig", "placement_strategy"): ("PACK", "SPREAD", "STRICT_PACK", "STRICT_SPREAD"),
+    ("EvaluateConfig", "cases_format"): ("psyllm", "cpsycoune"),
+    ("EvaluateConfig", "split"): ("dev", "test", "all"),
+    ("EvaluateConfig", "rubric"): RUBRICS,
+    ("EvaluateConfig", "also_rubrics"): RUBRICS,  # each element
+    ("ImportConfig", "format"): IMPORT_FORMATS,
+    ("PipelineConfig", "stages"): STAGES,  # each element
+}
+
+
+def bad_choices(cfg, path: str = "") -> list[str]:
+    """One line per field whose value (or list element) is not among its choices."""
+    problems = []
+    for f in fields(cfg):
+        value, where = getattr(cfg, f.name), f"{path}{f.name}"
+        allowed = CHOICES.get((type(cfg).__name__, f.name))
+        if allowed is not None:
+            for v in value if isinstance(value, list) else [value]:
+                if v not in allowed:
+                    problems.append(f"{where}={v!r} is not one of {', '.join(allowed)}")
+        elif is_dataclass(value):
+            problems += bad_choices(value, where + ".")
+    return problems
