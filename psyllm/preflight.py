@@ -75,12 +75,14 @@ def check_output(output_uri: str, cfg: PsyllmConfig) -> str | None:
 
 
 def serve_key(cfg: PsyllmConfig) -> tuple[str | None, bool]:
-    """(problem, ephemeral): the pipeline's own Serve needs a key. On a loopback address with none set, psyllm
-    makes an ephemeral one for this process (only its own evaluation talks to it); elsewhere one must be set."""
+    """(problem, ephemeral): the pipeline's own Serve needs a key. On a loopback address of a local Ray with none
+    set, psyllm makes an ephemeral one for this process (only its own evaluation talks to it); elsewhere one must
+    be set."""
     env = cfg.serve.api_key_env
     if "serve" not in cfg.pipeline.stages or os.environ.get(env, "").strip():
         return None, False
-    if cfg.serve.host in LOOPBACK:
+    local_ray = not (cfg.runtime.address or os.environ.get("RAY_ADDRESS"))
+    if cfg.serve.host in LOOPBACK and local_ray:  # set before Ray starts, so its workers inherit it
         os.environ[env] = secrets.token_urlsafe(24)
         return None, True
     return f"serve listens on {cfg.serve.host} and needs a key: set ${env}", False

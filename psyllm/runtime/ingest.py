@@ -17,7 +17,7 @@ from psyllm.ingest.finalize import resolve_duplicates, write_final
 from psyllm.ingest.processor import PostProcessor
 from psyllm.io.filesystem import display_uri, filesystem, join
 from psyllm.io.manifest import RejectLimitExceeded, StageResult, prepare_output, write_manifest
-from psyllm.io.readers import file_digest, iter_raw_rows, list_inputs
+from psyllm.io.readers import InputError, file_digest, iter_raw_rows, list_inputs
 from psyllm.io.shards import ShardWriter
 from psyllm.records import QUARANTINE_SCHEMA, STAGED_SCHEMA
 from psyllm.runtime.data import RowsAdapter
@@ -73,6 +73,8 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     storage, runtime = cfg.storage, cfg.runtime
     files = list_inputs(input_uri, storage)
     digests = [file_digest(f, storage) for f in files]
+    if not any(d["bytes"] for d in digests):  # an empty input is a mistake to report, not a run with zero posts
+        raise InputError(f"{input_uri}: no posts to ingest (the input is empty)")
     fp = _stage_fingerprint(cfg, digests)
     done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
     if done is not None:

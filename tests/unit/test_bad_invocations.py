@@ -45,6 +45,7 @@ CASES = [
     ("ingest --input {missing} --output {out}", 2, "input not found"),
     ("ingest --input {nothing} --output {out}", 2, "no readable inputs"),
     ("import --input {empty} --output {out}", 2, "input is empty"),
+    ("ingest --input {empty} --output {out}", 2, "no posts to ingest (the input is empty)"),
     ("import --format cpsycoun --input {missing} --output {out}", 2, "input not found"),
     ("filter --input {nothing} --output {out}", 2, "not a finished"),
     ("train --input {nothing} --output {out}", 2, "not a finished export output"),
@@ -85,3 +86,20 @@ def test_bad_invocation_is_one_clear_line(argv, code, phrase, tmp_path, capsys, 
 
 def test_the_table_is_large_enough():
     assert len(CASES) >= 20 and json.dumps(CASES)
+
+
+def test_a_local_pipeline_without_a_serve_key_gets_an_ephemeral_one(tmp_path, monkeypatch):
+    import os
+
+    from psyllm.config import load_config
+    from psyllm.preflight import preflight
+
+    monkeypatch.delenv("PSYLLM_SERVE_API_KEY", raising=False)
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # the default Hub model ids are not checked online
+    problems, notes = preflight(load_config(None, [f"pipeline.input={SAMPLE}"]), str(tmp_path / "out"))
+    assert not problems and "ephemeral key" in notes[0] and len(os.environ["PSYLLM_SERVE_API_KEY"]) >= 24
+    monkeypatch.delenv("PSYLLM_SERVE_API_KEY")
+    problems, _ = preflight(load_config(None, [f"pipeline.input={SAMPLE}", "runtime.address=ray://head:10001"]),
+                            str(tmp_path / "out"))
+    assert problems == ["serve listens on 127.0.0.1 and needs a key: set $PSYLLM_SERVE_API_KEY"]
