@@ -3,7 +3,6 @@ PY ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints-cpu.txt
-export RAY_AUTH_MODE ?= disabled
 export VLLM_CPU_KVCACHE_SPACE ?= 1
 export TORCH_EXTENSIONS_DIR ?= $(CURDIR)/.cache/torch_extensions
 

@@ -4,34 +4,87 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from pathlib import Path
 
 from psyllm.config.schema import RuntimeConfig
 
 log = logging.getLogger(__name__)
 
+LOOPBACK = "127.0.0.1"
+# Ray's switch for its single-node mode; read once, when ray._private.ray_constants is imported.
+_SINGLE_NODE_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
 
 def _local_init_args(cfg: RuntimeConfig) -> dict:
     # Logical CPUs above the core count: a reader plus an actor pool deadlocked at num_cpus=2 (measured).
-    args = {"num_cpus": cfg.num_cpus or max(4, os.cpu_count() or 1), "include_dashboard": False}
+    args = {"num_cpus": cfg.num_cpus or max(4, os.cpu_count() or 1), "include_dashboard": False,
+            # A local Ray serves this process only: nothing of it should listen beyond the machine. Token auth is
+            # left to Ray's default (on for a new local cluster since 2.52), so no RAY_AUTH_MODE is set here.
+            "_node_ip_address": LOOPBACK, "dashboard_host": LOOPBACK}
     if cfg.object_store_memory_mb:
         args["object_store_memory"] = cfg.object_store_memory_mb * 1024 * 1024
     return args
 
 
 @contextlib.contextmanager
+def _single_node_mode():
+    """Ray 2.60 rewrites node_ip_address 127.0.0.1 to the host's routable address (services.resolve_ip_for_localhost)
+    and its GCS, raylet and metrics agents then listen on all interfaces; only in single-node mode do they stay on
+    127.0.0.1 (measured with `ss -ltnp`). The mode must not outlive the local start: a driver joining a remote
+    cluster in it would report 127.0.0.1 as its own address."""
+    from ray._private import ray_constants
+
+    saved_env, saved_flag = os.environ.get(_SINGLE_NODE_ENV), ray_constants.ENABLE_RAY_CLUSTER
+    os.environ[_SINGLE_NODE_ENV] = "0"  # the raylet and its workers inherit it
+    ray_constants.ENABLE_RAY_CLUSTER = False  # the flag was read at import time, maybe before this process set the env
+    try:
+        yield
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = saved_flag
+        if saved_env is None:
+            os.environ.pop(_SINGLE_NODE_ENV, None)
+        else:
+            os.environ[_SINGLE_NODE_ENV] = saved_env
+
+
+def _tighten_default_token_file() -> None:
+    # Ray writes ~/.ray/auth_token with the process umask (0644 measured): any local user could read it and drive
+    # the cluster through 127.0.0.1. Only the default file, only when it is ours.
+    if os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH"):
+        return
+    path = Path.home() / ".ray" / "auth_token"
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            path.chmod(0o600)
+
+
+def _start_local(ray, cfg: RuntimeConfig) -> None:
+    if os.environ.get("RAY_AUTH_MODE", "").lower() == "disabled":
+        log.warning("RAY_AUTH_MODE=disabled: this local Ray accepts any process on the machine; "
+                    "meant for throwaway test clusters only")
+    with _single_node_mode():
+        context = ray.init(**_local_init_args(cfg), log_to_driver=True)
+    if context.address_info["node_ip_address"] != LOOPBACK:  # Ray changed how it binds: refuse rather than expose
+        ray.shutdown()
+        raise RuntimeError(f"local Ray bound {context.address_info['node_ip_address']}, not {LOOPBACK}")
+    _tighten_default_token_file()
+
+
+@contextlib.contextmanager
 def ray_session(cfg: RuntimeConfig):
-    """Reuse an initialised Ray, join `cfg.address`, or start a local one (shut down on exit)."""
+    """Reuse an initialised Ray, join `cfg.address`, or start a local one on 127.0.0.1 (shut down on exit)."""
     import ray
 
     if ray.is_initialized():
         yield ray
         return
-    os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # Ray 2.60 turns token auth on for local clusters
     address = cfg.address or os.environ.get("RAY_ADDRESS")
     if address:
+        # A cluster with token auth (KubeRay authOptions) gives its pods RAY_AUTH_MODE and RAY_AUTH_TOKEN.
         ray.init(address=address, log_to_driver=True)
     else:
-        ray.init(**_local_init_args(cfg), log_to_driver=True)
+        _start_local(ray, cfg)
     try:
         yield ray
     finally:
