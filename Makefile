@@ -25,8 +25,14 @@ DEMO_OUT ?= runs/demo
 DEMO_ARGS ?=
 # The demo serves on 127.0.0.1 only; a fixed local key unless one is set (for the demo only, not the tests).
 demo: export PSYLLM_SERVE_API_KEY ?= psyllm-local-demo
+# Without Hub access (a firewall, a hospital network) the same pipeline runs on psyllm-tiny, said in one line.
 demo: install
-	$(BIN)/psyllm run -c $(DEMO_CONFIG) --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)
+	@cfg=$(DEMO_CONFIG); \
+	if [ "$$cfg" = conf/demo.yaml ] && ! $(BIN)/python -m psyllm.models.hub -c $$cfg 2>/dev/null; then \
+	  echo "make demo: no Hugging Face Hub access for $$cfg's models: running the same pipeline on psyllm-tiny (conf/offline.yaml)"; \
+	  cfg=conf/offline.yaml; fi; \
+	echo "$(BIN)/psyllm run -c $$cfg --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)"; \
+	$(BIN)/psyllm run -c $$cfg --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)
 
 test: install
 	$(BIN)/python -m pytest -q tests

@@ -50,15 +50,16 @@ def check_engine(e: Engine) -> str | None:
     model = os.path.expanduser(c.model)
     if _local_path(c.model) and not os.path.isdir(model):
         return f"{e.where}.model: no model folder at {c.model}"
-    if not _local_path(c.model) and os.environ.get("HF_HUB_OFFLINE") == "1" and not _in_hub_cache(c.model):
-        return f"{e.where}.model: {c.model} is not in the local Hugging Face cache and HF_HUB_OFFLINE=1"
-    return None
+    return _fetch_problem(f"{e.where}.model", c.model)
 
 
-def _in_hub_cache(repo_id: str) -> bool:
-    from huggingface_hub import try_to_load_from_cache
+def _fetch_problem(where: str, model: str) -> str | None:
+    from psyllm.models.hub import fetchable
 
-    return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
+    if _local_path(model) or fetchable(model):
+        return None
+    return (f"{where}: cannot fetch {model} (not in the local Hugging Face cache and the Hub is unreachable); "
+            "without Hub access run conf/offline.yaml, where every model is psyllm-tiny")
 
 
 def check_output(output_uri: str, cfg: PsyllmConfig) -> str | None:
@@ -113,6 +114,8 @@ def preflight(cfg: PsyllmConfig, output_uri: str) -> tuple[list[str], list[str]]
             problems.append(f"pipeline.input: {exc}")
     problems += [p for p in (check_output(output_uri, cfg),) if p]
     problems += [p for e in engines(cfg) if (p := check_engine(e))]
+    if "train" in cfg.pipeline.stages and (p := _fetch_problem("train.model", cfg.train.model)):
+        problems.append(p)
     problem, ephemeral = serve_key(cfg)
     problems += [problem] if problem else []
     if ephemeral:

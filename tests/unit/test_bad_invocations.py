@@ -62,6 +62,7 @@ CASES = [
     ("run --output {out} synthesize.reason.engine.model=./no/such/model", 2, "no model folder at ./no/such/model"),
     ("run --output {out} synthesize.plan.engine.kind=openai", 2, "$PSYLLM_API_KEY, which is not set"),
     ("run --output /proc/psyllm-out", 2, "is not writable"),
+    ("run --output {out} train.model=NoSuchOrg/no-such-model", 2, "cannot fetch NoSuchOrg/no-such-model"),
 ]
 
 
@@ -97,9 +98,10 @@ def test_a_local_pipeline_without_a_serve_key_gets_an_ephemeral_one(tmp_path, mo
     monkeypatch.delenv("PSYLLM_SERVE_API_KEY", raising=False)
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # the default Hub model ids are not checked online
-    problems, notes = preflight(load_config(None, [f"pipeline.input={SAMPLE}"]), str(tmp_path / "out"))
+    offline = REPO / "conf" / "offline.yaml"  # every model psyllm-tiny: nothing to fetch
+    problems, notes = preflight(load_config(offline, [f"pipeline.input={SAMPLE}"]), str(tmp_path / "out"))
     assert not problems and "ephemeral key" in notes[0] and len(os.environ["PSYLLM_SERVE_API_KEY"]) >= 24
     monkeypatch.delenv("PSYLLM_SERVE_API_KEY")
-    problems, _ = preflight(load_config(None, [f"pipeline.input={SAMPLE}", "runtime.address=ray://head:10001"]),
+    problems, _ = preflight(load_config(offline, [f"pipeline.input={SAMPLE}", "runtime.address=ray://head:10001"]),
                             str(tmp_path / "out"))
     assert problems == ["serve listens on 127.0.0.1 and needs a key: set $PSYLLM_SERVE_API_KEY"]
