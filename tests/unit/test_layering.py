@@ -1,4 +1,5 @@
-"""Heavy frameworks stay in their adapters: ray in runtime/, deepspeed in the training engine, vllm in its engine."""
+"""Heavy frameworks stay in their adapters: ray in runtime/, deepspeed in the training engine, vllm in its engine,
+mlflow in tracking/."""
 import ast
 from pathlib import Path
 
@@ -7,6 +8,7 @@ ALLOWED = {
     "ray": ("runtime/",),
     "deepspeed": ("training/engine.py", "runtime/"),
     "vllm": ("engines/vllm_engine.py", "runtime/"),
+    "mlflow": ("tracking/",),
 }
 
 
