@@ -264,3 +264,22 @@ def test_rubric_items_are_scored_for_the_model_and_for_the_system():
     judged_levels = {r.request_id.split("/")[0].split("@")[1] for r in judge.requests if not r.request_id.endswith("probe")}
     assert judged_levels == {"model", "system"}
     assert summary["dimensions"] == summary["levels"]["model"]  # the headline is the target's level
+
+
+def test_agreement_between_two_different_judges_is_weighted_kappa():
+    """A second judge (`evaluate.judges`) scores the same answers; its agreement with the main judge is the
+    quadratic-weighted kappa per dimension, on the answers both scored."""
+    cfg = EvaluateConfig(judge_repeats=1, bootstrap=100, safety_suite=False)
+
+    def harsh(req):  # comprehensiveness one lower than the main judge on c1#1, equal elsewhere
+        item = req.request_id.split("@")[0]
+        score = {"c1#0": 2, "c1#1": 1, "c2#0": 0}[item]
+        return json.dumps({k: {"score": v, "reason": "ok"} for k, v in
+                           {"comprehensiveness": score, "professionalism": 3, "authenticity": 2, "safety": 1}.items()})
+
+    items, summary = run_benchmark(cfg, CASES[:2], ScriptedGenerator(model_answer), ScriptedGenerator(judge_answer),
+                                   other_judges={"harsh-judge": ScriptedGenerator(harsh)})
+    comp = summary["judges_agreement"]["comprehensiveness"]["harsh-judge"]
+    # main judge (repeat 0 only): c1#0 2, c1#1 2, c2#0 0; harsh: 2, 1, 0 on the 0-2 scale
+    assert comp["kappa"] == pytest.approx(weighted_kappa([2, 2, 0], [2, 1, 0], 0, 2)) and comp["n"] == 3
+    assert summary["judges_agreement"]["professionalism"]["harsh-judge"]["kappa"] == 1.0
