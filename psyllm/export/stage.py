@@ -27,11 +27,17 @@ def _llamafactory_info() -> dict:
                                          "assistant_tag": "gpt"}} for split in SPLITS}
 
 
+# What export writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
+WRITES = (*(f"parquet/{s}/part-*.parquet" for s in SPLITS), *(f"messages/{s}.jsonl" for s in SPLITS),
+          *(f"sharegpt/{s}.json" for s in SPLITS), *(f"openr1-psy/{s}.jsonl" for s in SPLITS),
+          "dataset_info.json", "README.md")
+
+
 def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     ecfg, storage = cfg.export, cfg.storage
     upstream = require_finished(input_uri, "kept", "filter", storage)
     fp = fingerprint("export", to_dict(ecfg), upstream["fingerprint"], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
+    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(input_uri,))
     if done is not None:
         return StageResult(output_uri, done, skipped=True)
     started = time.time()

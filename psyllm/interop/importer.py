@@ -162,6 +162,10 @@ def _import_row(row: dict, icfg: ImportConfig, parse, root: str, seen: Counter, 
     return out
 
 
+# What import writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
+WRITES = ("dialogues/part-*.parquet", "quarantine/part-*.parquet")
+
+
 def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     icfg, storage = cfg.importer, cfg.storage
     if icfg.format not in FORMATS:
@@ -172,7 +176,8 @@ def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         raise InputError(f"{input_uri}: no records to import (the input is empty)")
     rows = itertools.chain([first], rows)
     fp = fingerprint("import", to_dict(icfg), [i["sha256"] or i["uri"] for i in inputs], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
+    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES,
+                          inputs=(input_uri, *(i["uri"] for i in inputs)))
     if done is not None:
         return StageResult(output_uri, done, skipped=True)
     started = time.time()

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 
 from psyllm.io.filesystem import filesystem, join
+from psyllm.io.ownership import (ALWAYS, MANIFEST, MARKER, TMP, describe, listed_files, matches, read_record,
+                                 remove_owned, survey, within, write_record)
 from psyllm.io.readers import InputError
-
-MANIFEST = "manifest.json"
-MARKER = ".psyllm-output"  # written first: only a folder carrying it is ever cleared
+from psyllm.io.shards import write_bytes_atomic
 
 
 class OutputExistsError(RuntimeError):
-    """The output directory holds a finished run made with another config or input."""
+    """The output holds a finished run made with another config or input, or paths psyllm did not write
+    (then it is never cleared)."""
 
 
 class RejectLimitExceeded(RuntimeError):
@@ -31,13 +31,8 @@ def read_manifest(dir_uri: str, storage=None) -> dict | None:
 
 def write_manifest(dir_uri: str, manifest: dict, storage=None) -> None:
     """Write atomically (temp then rename) so a reader never sees half a manifest."""
-    fs, path = filesystem(dir_uri, storage)
-    fs.makedirs(path, exist_ok=True)
     body = dict(manifest, written_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    tmp = join(path, f".tmp-{uuid.uuid4().hex}-{MANIFEST}")
-    with fs.open(tmp, "w") as fh:
-        json.dump(body, fh, indent=2, sort_keys=True, default=str)
-    fs.mv(tmp, join(path, MANIFEST))
+    write_bytes_atomic(dir_uri, MANIFEST, json.dumps(body, indent=2, sort_keys=True, default=str).encode(), storage)
 
 
 def require_finished(input_uri: str, output: str, stage: str, storage=None) -> dict:
@@ -48,16 +43,24 @@ def require_finished(input_uri: str, output: str, stage: str, storage=None) -> d
     return manifest
 
 
-def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None, resume: bool = False) -> dict | None:
+def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None, resume: bool = False, *,
+                   writes: tuple[str, ...] = (), inputs: tuple[str, ...] = (), keep: tuple[str, ...] = ()) -> dict | None:
     """Decide what a run into `dir_uri` does.
+
+    `writes`: the paths the stage writes, as patterns relative to the output (psyllm/io/ownership.py); they are
+    recorded before the first shard, and a later clear removes only what they (or a finished manifest) name.
+    `inputs`: the stage's inputs; an output that holds one of them is refused, never cleared.
 
     Returns the existing manifest when it is complete with the same fingerprint (nothing to do).
     Raises OutputExistsError for a complete output with another fingerprint unless `overwrite`.
-    With `resume`, an unfinished output of the same fingerprint is kept (the stage skips what it holds).
-    Otherwise clears whatever a killed or failed run left and returns None (run from the start).
+    An unfinished output of the same fingerprint keeps its files that match `keep` (everything with `resume`:
+    the stage skips what it holds; train keeps `ray/**`, from which Ray Train resumes) and loses the rest.
+    Otherwise clears what psyllm wrote there and returns None (run from the start). It refuses, with
+    OutputExistsError naming them, when the folder holds anything psyllm did not write.
     """
     existing = read_manifest(dir_uri, storage)
-    if existing and existing.get("complete"):
+    complete = bool(existing and existing.get("complete"))
+    if complete:
         if existing.get("fingerprint") == fingerprint:
             return existing
         if not overwrite:
@@ -66,21 +69,29 @@ def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None
                 f"{existing.get('fingerprint')} (this run: {fingerprint}): the config or inputs differ. "
                 "Choose another --output, or pass --overwrite to replace it."
             )
+    for uri in inputs:
+        if within(uri, dir_uri):
+            raise OutputExistsError(f"{dir_uri} contains this stage's input {uri}; refusing to write into or clear "
+                                    "it. Choose an --output outside the input.")
     fs, path = filesystem(dir_uri, storage)
-    marker = join(path, MARKER)
-    if resume and not (existing and existing.get("complete")) and fs.exists(marker):
-        with fs.open(marker, "r") as fh:
-            if fh.read().strip() == fingerprint:
-                for tmp in fs.glob(join(path, "**/.tmp-*")):
-                    fs.rm(tmp)
-                return None
-    if fs.exists(path) and fs.ls(path):
-        if not fs.exists(marker):
+    writes = tuple(writes)
+    record = read_record(fs, path)
+    if record is None:
+        if fs.exists(path) and fs.ls(path):
             raise OutputExistsError(f"{dir_uri} is not empty and is not a psyllm output; refusing to clear it")
-        fs.rm(path, recursive=True)
-    fs.makedirs(path, exist_ok=True)
-    with fs.open(join(path, MARKER), "w") as fh:
-        fh.write(fingerprint + "\n")
+    else:
+        same = not complete and record.get("fingerprint") == fingerprint
+        kept = (("**",) if resume else tuple(keep)) if same else ()
+        previous = tuple(record["writes"]) if record.get("writes") is not None else writes  # a pre-record marker
+        owned, foreign = survey(fs, path, previous, listed_files(existing))
+        doomed = [r for r in owned if r != MARKER
+                  and (r.rsplit("/", 1)[-1].startswith(TMP) or not any(matches(r, k) for k in kept))]
+        if foreign and kept != ("**",):  # a full resume deletes only temporaries; anything else is a clear
+            raise OutputExistsError(
+                f"{dir_uri} holds {describe(foreign)}, which psyllm did not write; refusing to clear it. "
+                "Move them out of the output, or choose another --output.")
+        remove_owned(fs, path, doomed, ALWAYS + previous)
+    write_record(fs, path, fingerprint, writes)
     return None
 
 

@@ -12,7 +12,7 @@ from psyllm.config.schema import FilterConfig, PsyllmConfig
 from psyllm.filters.base import check
 from psyllm.filters.dedup import resolver
 from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates, add_verdicts
-from psyllm.io.filesystem import filesystem, join
+from psyllm.io.filesystem import filesystem, join, remove_tree
 from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
 from psyllm.io.shards import ShardWriter, iter_batches
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
@@ -67,13 +67,17 @@ def _resolve(staging: str, cfg: FilterConfig, storage) -> dict:
     return dups
 
 
+# What filter writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
+WRITES = ("_staging/part-*.parquet", "kept/part-*.parquet", "rejected/part-*.parquet")
+
+
 def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     import ray.data
 
     fcfg, storage = cfg.filter, cfg.storage
     upstream = require_finished(input_uri, "dialogues", "synthesize (or import)", storage)
     fp = fingerprint("filter", to_dict(fcfg), upstream["fingerprint"], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
+    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(input_uri,))
     if done is not None:
         return StageResult(output_uri, done, skipped=True)
     started = time.time()
@@ -104,8 +108,7 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
             for row in batch.select(FILTERED_SCHEMA.names).to_pylist():
                 rates.add(json.loads(row["verdicts"]))
                 (rejected if row["failures"] else kept).write_rows([row])
-    fs, path = filesystem(staging, storage)
-    fs.rm(path, recursive=True)
+    remove_tree(*filesystem(staging, storage))
     shards = {"kept": kept.close(), "rejected": rejected.close()}
     by_criterion = rates.result()
     counts = {"dialogues": kept.rows + rejected.rows, "kept": kept.rows, "rejected": rejected.rows,

@@ -15,7 +15,7 @@ from psyllm.config.schema import IngestConfig, PsyllmConfig, StorageConfig
 from psyllm.ingest import quarantine as q
 from psyllm.ingest.finalize import resolve_duplicates, write_final
 from psyllm.ingest.processor import PostProcessor
-from psyllm.io.filesystem import display_uri, filesystem, join
+from psyllm.io.filesystem import display_uri, filesystem, join, remove_tree
 from psyllm.io.manifest import RejectLimitExceeded, StageResult, prepare_output, write_manifest
 from psyllm.io.readers import InputError, file_digest, iter_raw_rows, list_inputs
 from psyllm.io.shards import ShardWriter
@@ -62,6 +62,10 @@ class _ProcessBatch(RowsAdapter):
         super().__init__(PostProcessor(cfg))
 
 
+# What ingest writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
+WRITES = ("posts/part-*.parquet", "quarantine/part-*.parquet", "duplicates/part-*.parquet", "_staging/part-*.parquet")
+
+
 def _stage_fingerprint(cfg: PsyllmConfig, digests: list[dict]) -> str:
     return fingerprint("ingest", to_dict(cfg.ingest), [d["sha256"] for d in digests], __version__)
 
@@ -76,7 +80,7 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     if not any(d["bytes"] for d in digests):  # an empty input is a mistake to report, not a run with zero posts
         raise InputError(f"{input_uri}: no posts to ingest (the input is empty)")
     fp = _stage_fingerprint(cfg, digests)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
+    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=tuple(files))
     if done is not None:
         log.info("ingest: %s is complete with fingerprint %s; nothing to do", output_uri, fp)
         return StageResult(output_uri, done, skipped=True)
@@ -104,8 +108,7 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     final_shards, post_counts, final_chars = write_final(
         staging_uri, output_uri, resolution, cfg.output.shard_rows, storage)
     shards.update(final_shards)
-    fs, path = filesystem(staging_uri, storage)
-    fs.rm(path, recursive=True)
+    remove_tree(*filesystem(staging_uri, storage))
 
     counts = _counts(read, shards, reasons, len(resolution.verdicts)) | post_counts
     counts["chars"] = _char_counts(staged_chars, final_chars)

@@ -39,6 +39,10 @@ class _SynthBatch(RowsAdapter):
         super().__init__(SynthesisWorker(cfg, stages))
 
 
+# What synthesize writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
+WRITES = ("dialogues/part-*.parquet", "dead_letter/part-*.parquet")
+
+
 def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     """Ingest output at `input_uri` -> dialogues/ and dead_letter/ under `output_uri`."""
     import ray.data
@@ -46,7 +50,8 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
     scfg, storage = cfg.synthesize, cfg.storage
     upstream = require_finished(input_uri, "posts", "ingest", storage)
     fp = synth_fingerprint(scfg, upstream["fingerprint"], __version__)
-    done_manifest = prepare_output(output_uri, fp, cfg.output.overwrite, storage, resume=True)
+    done_manifest = prepare_output(output_uri, fp, cfg.output.overwrite, storage, resume=True, writes=WRITES,
+                                   inputs=(input_uri,))
     if done_manifest is not None:
         return StageResult(output_uri, done_manifest, skipped=True)
 

@@ -35,9 +35,9 @@ def test_prepare_output_skip_refuse_overwrite(tmp_path):
 
 def test_incomplete_output_is_cleared(tmp_path):
     out = tmp_path / "run"
-    prepare_output(str(out), "fp", overwrite=False)
+    prepare_output(str(out), "fp", overwrite=False, writes=("part-*.parquet",))
     (out / "part-00000.parquet").write_text("half written")
-    assert prepare_output(str(out), "fp", overwrite=False) is None
+    assert prepare_output(str(out), "fp", overwrite=False, writes=("part-*.parquet",)) is None
     assert not (out / "part-00000.parquet").exists()
 
 
