@@ -1,13 +1,22 @@
-"""Parquet shards written atomically: the bytes go to a temporary name, then are renamed into place."""
+"""Parquet shards written atomically: the bytes go to a temporary name, are flushed to disk, then renamed into
+place. A finished output's shards are read back only if their sha256 matches the manifest."""
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from psyllm.io.filesystem import filesystem, join
+from psyllm.io.filesystem import children, filesystem, is_local, is_remote, join, move
+from psyllm.io.readers import InputError
+
+SHARDS = "part-*.parquet"
+
+
+class CorruptShardError(InputError):
+    """A shard's bytes are not the ones its manifest recorded (or it is missing)."""
 
 
 def write_bytes_atomic(dir_uri: str, name: str, data: bytes, storage=None, rows: int | None = None) -> dict:
@@ -15,10 +24,28 @@ def write_bytes_atomic(dir_uri: str, name: str, data: bytes, storage=None, rows:
     fs, dir_path = filesystem(dir_uri, storage)
     fs.makedirs(dir_path, exist_ok=True)
     tmp = join(dir_path, f".tmp-{uuid.uuid4().hex}-{name}")
-    with fs.open(tmp, "wb") as fh:
-        fh.write(data)
-    fs.mv(tmp, join(dir_path, name))
+    if is_local(fs):
+        _write_durable(tmp, join(dir_path, name), data)
+    else:  # an object appears whole or not at all; move() copies it under its name without globbing
+        with fs.open(tmp, "wb") as fh:
+            fh.write(data)
+        move(fs, tmp, join(dir_path, name))
     return {"name": name, "rows": rows, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def _write_durable(tmp: str, final: str, data: bytes) -> None:
+    """The bytes reach the disk before the rename, and the rename before we return: after a crash the final
+    name holds the whole shard or does not exist (never a renamed but empty or torn file)."""
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+    folder = os.open(os.path.dirname(final), os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def write_table_atomic(table: pa.Table, dir_uri: str, name: str, storage=None) -> dict:
@@ -74,32 +101,70 @@ class ShardWriter:
         return self.shards
 
 
-def read_table(dir_uri: str, storage=None, columns: list[str] | None = None) -> pa.Table:
-    """Read every `part-*.parquet` shard under `dir_uri` into one table (tests, small outputs)."""
+def recorded_shards(dir_uri: str, storage=None) -> list[dict] | None:
+    """The shard entries a manifest records for the folder `dir_uri` (the output's `posts`, or export's
+    `parquet/train` two levels down), or None when no manifest lists it (staging, an unfinished run)."""
+    from psyllm.io.manifest import read_manifest  # manifest.py imports this module for its atomic write
+
+    parts = (dir_uri if is_remote(dir_uri) else filesystem(dir_uri)[1]).rstrip("/").split("/")
+    for depth in (1, 2):
+        parent = "/".join(parts[:-depth])
+        if len(parts) <= depth or parent.endswith(":/"):  # no folder above to hold a manifest
+            break
+        manifest = read_manifest(parent or "/", storage) or {}
+        entries = (manifest.get("shards") or {}).get("/".join(parts[-depth:]))
+        if entries is not None:
+            return entries
+    return None
+
+
+def _shards(dir_uri: str, storage) -> list[tuple[str, dict | None]]:
+    """(path, manifest entry or None) of each shard, in order: exactly the ones the manifest lists, else the
+    `part-*.parquet` files in the folder (listed literally: a folder named `exp[12]` is not a glob)."""
     fs, path = filesystem(dir_uri, storage)
-    names = sorted(p for p in fs.glob(join(path, "part-*.parquet")))
-    tables = []
-    for name in names:
-        with fs.open(name, "rb") as fh:
-            tables.append(pq.read_table(fh, columns=columns))
+    recorded = recorded_shards(dir_uri, storage)
+    if recorded is None:
+        return [(p, None) for p in children(fs, path, SHARDS)]
+    return [(join(path, e["name"]), e) for e in recorded]
+
+
+def _verified_bytes(fs, path: str, entry: dict | None) -> bytes:
+    """The shard's bytes, checked against its manifest entry's sha256 (hashed once, from memory)."""
+    try:
+        with fs.open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise CorruptShardError(f"shard {path} is listed in its manifest but missing") from None
+    if entry and entry.get("sha256") and hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise CorruptShardError(f"shard {path} is corrupt: its sha256 is not the {entry['sha256']} its manifest "
+                                "recorded (rerun the stage that wrote it with --overwrite)")
+    return data
+
+
+def read_table(dir_uri: str, storage=None, columns: list[str] | None = None) -> pa.Table:
+    """Read every shard under `dir_uri` into one table (tests, small outputs), verified against its manifest."""
+    fs, _ = filesystem(dir_uri, storage)
+    tables = [pq.read_table(pa.BufferReader(_verified_bytes(fs, p, e)), columns=columns)
+              for p, e in _shards(dir_uri, storage)]
     if not tables:
         raise FileNotFoundError(f"no shards under {dir_uri}")
     return pa.concat_tables(tables)
 
 
 def iter_batches(dir_uri: str, storage=None, batch_size: int = 8192, columns: list[str] | None = None):
-    """Stream record batches from every shard under `dir_uri`, in shard order."""
-    fs, path = filesystem(dir_uri, storage)
-    for name in sorted(fs.glob(join(path, "part-*.parquet"))):
-        with fs.open(name, "rb") as fh:
-            yield from pq.ParquetFile(fh).iter_batches(batch_size=batch_size, columns=columns)
+    """Stream record batches from every shard under `dir_uri`, in shard order. A shard is held in memory once
+    and verified before any of its rows is yielded."""
+    fs, _ = filesystem(dir_uri, storage)
+    for p, e in _shards(dir_uri, storage):
+        data = _verified_bytes(fs, p, e)
+        yield from pq.ParquetFile(pa.BufferReader(data)).iter_batches(batch_size=batch_size, columns=columns)
 
 
 def existing_shards(dir_uri: str, storage=None, columns: list[str] | None = None) -> tuple[list[dict], list[dict]]:
     """Shard entries (name, rows, sha256, bytes) already under `dir_uri`, and their rows' `columns`."""
     fs, path = filesystem(dir_uri, storage)
     entries, rows = [], []
-    for name in sorted(fs.glob(join(path, "part-*.parquet"))):
+    for name in children(fs, path, SHARDS):
         with fs.open(name, "rb") as fh:
             data = fh.read()
         table = pq.read_table(pa.BufferReader(data), columns=columns)
