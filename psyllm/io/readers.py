@@ -31,6 +31,7 @@ ASIDE_NAMES = {"README", "LICENSE", "LICENCE", "NOTICE", "CHANGELOG", "CITATION"
 DOCUMENT_KEY = "document"  # the one key of a whole-file document row
 SPEAKER_KEYS = ("role", "speaker", "from", "sender")
 TEXT_KEYS = ("content", "text", "value", "utterance")
+GLOB_CHARS = "*?["  # an input that does not exist literally but holds one of these is a glob
 ZSTD_WINDOW = 2**31  # Pushshift and Arctic Shift compress with --long=31: a 2 GiB window (memory, not file size)
 
 
@@ -62,12 +63,10 @@ def _is_aside(name: str) -> bool:
 def list_inputs(uri: str, storage: StorageConfig | None = None) -> list[str]:
     """Expand a file, folder (recursive) or glob to a sorted list of supported files."""
     fs, path = filesystem(uri, storage)
-    if any(ch in path for ch in "*?["):
+    if fs.exists(path):  # literally first: a folder named `exp[12]` is that folder, not a glob matching exp1
+        found = fs.find(path) if fs.isdir(path) else [path]
+    elif any(ch in path for ch in GLOB_CHARS):
         found = fs.glob(path)
-    elif fs.isdir(path):
-        found = fs.find(path)
-    elif fs.exists(path):
-        found = [path]
     else:
         raise InputError(f"input not found: {uri}")
     files = sorted(p for p in found if input_format(p) and not _is_aside(p.rsplit("/", 1)[-1]))
@@ -80,8 +79,8 @@ def input_root(uri: str, storage: StorageConfig | None = None) -> str:
     """The folder an input names (a folder itself, a glob's fixed part, or a file's folder), without protocol."""
     fs, path = filesystem(uri, storage)
     path = path if is_remote(uri) else os.path.abspath(path)  # local listings are absolute
-    if any(ch in path for ch in "*?["):
-        path = path[: min(path.index(ch) for ch in "*?[" if ch in path)]
+    if any(ch in path for ch in GLOB_CHARS) and not fs.exists(path):
+        path = path[: min(path.index(ch) for ch in GLOB_CHARS if ch in path)]
         return path.rstrip("/") if path.endswith("/") else posixpath.dirname(path)
     return path.rstrip("/") if fs.isdir(path) else posixpath.dirname(path)
 
