@@ -205,6 +205,15 @@ def _check_policy(tcfg: TrainConfig) -> str:
     return template_name(tok.chat_template)
 
 
+# What train writes under its output (Ray Train and transformers name the files inside ray/, model/, adapter/);
+# the record of it is what a rerun may clear (psyllm/io/ownership.py).
+WRITES = ("quarantine/part-*.parquet", "ray/**", "model/**", "adapter/**", "history.json", "export_check.safetensors")
+# Kept when an unfinished run of the same fingerprint is rerun (or its RayJob retried): Ray Train finds its
+# checkpoint_manager_snapshot.json under ray/train/ and get_checkpoint() hands the loop the latest checkpoint.
+# Everything else (quarantine, a half-exported model) is rewritten; another fingerprint's checkpoints are cleared.
+RESUMABLE = ("ray/**",)
+
+
 def run_train(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     """Exported SFT data at `input_uri` -> checkpoints and a consolidated model under `output_uri`."""
     from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
@@ -213,7 +222,8 @@ def run_train(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult
     tcfg, storage = cfg.train, cfg.storage
     upstream = require_finished(input_uri, "parquet/train", "export", storage)
     fp = fingerprint("train", to_dict(tcfg), upstream["fingerprint"], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
+    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(input_uri,),
+                          keep=RESUMABLE)
     if done is not None:
         return StageResult(output_uri, done, skipped=True)
     out = display_uri(output_uri)
