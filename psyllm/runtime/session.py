@@ -61,8 +61,8 @@ def _tighten_default_token_file() -> None:
 
 def _start_local(ray, cfg: RuntimeConfig) -> None:
     if os.environ.get("RAY_AUTH_MODE", "").lower() == "disabled":
-        log.warning("RAY_AUTH_MODE=disabled: this local Ray accepts any process on the machine; "
-                    "meant for throwaway test clusters only")
+        log.warning("Ray token auth is off (RAY_AUTH_MODE in the environment): this local Ray accepts any "
+                    "process on the machine; meant for throwaway test clusters only")
     with _single_node_mode():
         context = ray.init(**_local_init_args(cfg), log_to_driver=True)
     if context.address_info["node_ip_address"] != LOOPBACK:  # Ray changed how it binds: refuse rather than expose

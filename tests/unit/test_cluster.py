@@ -157,3 +157,177 @@ def test_job_environments_install_every_project_dependency(path):
             continue
     missing = sorted(set(_project_requirements()) - provided - listed)
     assert not missing, f"{path.name} does not install {missing}"
+
+
+# Security (docs/security.md): asserted on the parsed manifests, so a manifest edit that drops one fails here.
+K8S = sorted((REPO / "cluster" / "k8s").glob("*.yaml"))
+RAY_PORTS = {"gcs": 6379, "dashboard": 8265, "client": 10001, "serve": 8000, "metrics": 8080}
+
+
+def _docs(path: Path) -> list[dict]:
+    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+
+
+def _all_objects() -> list[tuple[str, dict]]:
+    return [(p.name, d) for p in [*MANIFESTS, *K8S] for d in _docs(p)]
+
+
+def _cluster_specs(m: dict) -> list[dict]:
+    key = {"RayCluster": None, "RayJob": "rayClusterSpec", "RayService": "rayClusterConfig"}[m["kind"]]
+    return [m["spec"]] if key is None else [m["spec"][key]] if key in m["spec"] else []
+
+
+def _pod_specs(m: dict) -> list[dict]:
+    """Every pod template a manifest makes: Ray head and workers, the RayJob submitter, Deployments."""
+    pods = []
+    for c in _cluster_specs(m) if m["apiVersion"] == "ray.io/v1" else []:
+        pods += [c["headGroupSpec"]["template"]["spec"], *(g["template"]["spec"] for g in c["workerGroupSpecs"])]
+    if m["kind"] == "RayJob" and "submitterPodTemplate" in m["spec"]:
+        pods.append(m["spec"]["submitterPodTemplate"]["spec"])
+    if m["kind"] == "Deployment":
+        pods.append(m["spec"]["template"]["spec"])
+    return pods
+
+
+def _env_names(container: dict) -> set[str]:
+    return {e["name"] for e in container.get("env", [])}
+
+
+def test_every_ray_cluster_has_token_auth_from_a_secret():
+    specs = [(n, c) for n, m in _all_objects() if m["apiVersion"] == "ray.io/v1" for c in _cluster_specs(m)]
+    assert {n for n, _ in specs} >= {"raycluster.yaml", "rayservice.yaml", "rayjob-pipeline.yaml"}
+    for name, c in specs:
+        assert c["authOptions"] == {"mode": "token", "secretName": "psyllm-ray-auth"}, name
+        assert c["headGroupSpec"].get("serviceType") == "ClusterIP", name  # head and Serve Services stay internal
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "cluster" / "kuberay").glob("rayjob-*.yaml")), ids=lambda p: p.name)
+def test_every_rayjob_submitter_presents_the_token(path):
+    m = yaml.safe_load(path.read_text())
+    if "clusterSelector" in m["spec"]:  # the shared cluster it submits to has the same token
+        shared = yaml.safe_load((REPO / "cluster" / "kuberay" / "raycluster.yaml").read_text())
+        assert shared["metadata"]["name"] == m["spec"]["clusterSelector"]["ray.io/cluster"]
+    [submitter] = m["spec"]["submitterPodTemplate"]["spec"]["containers"]
+    env = {e["name"]: e for e in submitter["env"]}
+    assert env["RAY_AUTH_MODE"]["value"] == "token"
+    assert env["RAY_AUTH_TOKEN"]["valueFrom"]["secretKeyRef"] == {"name": "psyllm-ray-auth", "key": "auth_token"}
+    assert m["spec"]["submitterPodTemplate"]["metadata"]["labels"]["psyllm.role"] == "submitter"  # the NetworkPolicy's
+
+
+def test_auth_is_disabled_nowhere_in_cluster_or_the_package():
+    texts = {p: p.read_text() for p in [*(REPO / "cluster").rglob("*.yaml"), *(REPO / "psyllm").rglob("*.py"),
+                                        *JOBS, REPO / "Makefile"]}
+    assert len(texts) > 30
+    pattern = re.compile(r"RAY_AUTH_MODE\W{0,6}disabled|mode:\s*disabled", re.I)
+    assert [str(p.relative_to(REPO)) for p, t in texts.items() if pattern.search(t)] == []
+    launcher = yaml.safe_load((REPO / "cluster" / "ray-cluster.yaml").read_text())
+    for cmd in [c for c in launcher["head_start_ray_commands"] + launcher["worker_start_ray_commands"] if "ray start" in c]:
+        assert "RAY_AUTH_MODE=token" in cmd and "RAY_AUTH_TOKEN_PATH=" in cmd, cmd
+
+
+def _sources(rule: dict) -> list[str]:
+    out = []
+    for peer in rule["from"]:
+        assert "ipBlock" not in peer and peer, peer  # no CIDR and no empty peer (= everything)
+        for key in ("namespaceSelector", "podSelector"):
+            if key in peer:
+                assert peer[key].get("matchLabels"), peer  # `{}` selects every namespace / pod
+        out.append(json.dumps(peer, sort_keys=True))
+    return out
+
+
+def test_network_policy_admits_only_named_peers_to_each_ray_port():
+    [policy] = [d for d in _docs(REPO / "cluster" / "k8s" / "networkpolicy.yaml") if d["metadata"]["name"] == "psyllm-ray"]
+    assert policy["kind"] == "NetworkPolicy" and policy["spec"]["policyTypes"] == ["Ingress"]
+    assert policy["spec"]["podSelector"]["matchLabels"] == {"psyllm.role": "ray"}
+    admitted = {port: set() for port in RAY_PORTS.values()}
+    for rule in policy["spec"]["ingress"]:
+        ports = [p["port"] for p in rule.get("ports", [])] or list(admitted)  # no ports: every port
+        for port in ports:
+            admitted.setdefault(port, set()).update(_sources(rule))
+    ray = json.dumps({"podSelector": {"matchLabels": {"psyllm.role": "ray"}}}, sort_keys=True)
+    submitter = json.dumps({"podSelector": {"matchLabels": {"psyllm.role": "submitter"}}}, sort_keys=True)
+    assert admitted[RAY_PORTS["gcs"]] == admitted[RAY_PORTS["client"]] == {ray}
+    assert ray in admitted[RAY_PORTS["dashboard"]] and submitter in admitted[RAY_PORTS["dashboard"]]
+    assert len(admitted[RAY_PORTS["dashboard"]]) == 3  # + the KubeRay operator
+    assert len(admitted[RAY_PORTS["serve"]]) == 3 and len(admitted[RAY_PORTS["metrics"]]) == 2
+    # Every pod the Ray manifests make carries a label the policy knows.
+    for name, m in _all_objects():
+        if m["apiVersion"] == "ray.io/v1":
+            for c in _cluster_specs(m):
+                for t in [c["headGroupSpec"]["template"], *(g["template"] for g in c["workerGroupSpecs"])]:
+                    assert t["metadata"]["labels"]["psyllm.role"] == "ray", name
+
+
+def test_every_container_runs_unprivileged():
+    containers = []
+    for name, m in _all_objects():
+        for pod in _pod_specs(m):
+            assert pod["securityContext"]["runAsNonRoot"] is True, name
+            assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name
+            mounts = {v["name"]: v for v in pod.get("volumes", [])}
+            for c in pod["containers"]:
+                containers.append(c["name"])
+                sc = c["securityContext"]
+                assert sc["runAsNonRoot"] is True and sc["allowPrivilegeEscalation"] is False, (name, c["name"])
+                assert sc["capabilities"] == {"drop": ["ALL"]}, (name, c["name"])
+                assert sc["readOnlyRootFilesystem"] is True, (name, c["name"])
+                tmp = [v for v in c["volumeMounts"] if v["mountPath"] == "/tmp"]
+                assert tmp and "emptyDir" in mounts[tmp[0]["name"]], (name, c["name"])  # the writable scratch
+        for c in _cluster_specs(m) if m["apiVersion"] == "ray.io/v1" else []:
+            assert c["autoscalerOptions"]["securityContext"]["allowPrivilegeEscalation"] is False, name
+    assert {"ray-head", "ray-worker", "ray-job-submitter", "mlflow"} <= set(containers)
+
+
+def test_images_are_pinned_to_a_version():
+    images = [c["image"] for _, m in _all_objects() for pod in _pod_specs(m) for c in pod["containers"]]
+    images.append(yaml.safe_load((REPO / "cluster" / "ray-cluster.yaml").read_text())["docker"]["image"])
+    assert len(images) > 10
+    for image in images:
+        assert re.search(r"(:v?\d+\.\d+\.\d+[\w.-]*|@sha256:[0-9a-f]{64})$", image), image
+    assert {i for i in images if i.startswith("rayproject/ray:")} == {"rayproject/ray:2.60.0-py311-cu128"}  # rayVersion
+
+
+def test_s3_comes_from_a_workload_identity_not_static_keys():
+    for path in [*(REPO / "cluster").rglob("*.yaml")]:
+        assert not re.search(r"AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|aws-(access|secret)", path.read_text()), path
+    accounts = {d["metadata"]["name"]: d for d in _docs(REPO / "cluster" / "k8s" / "serviceaccount.yaml")}
+    for sa in accounts.values():
+        assert sa["kind"] == "ServiceAccount"
+        assert re.fullmatch(r"arn:aws:iam::\w+:role/[\w-]+", sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"])
+    for name, m in _all_objects():
+        for pod in _pod_specs(m):
+            if pod["containers"][0]["name"] != "ray-job-submitter":  # the submitter touches no data
+                assert pod["serviceAccountName"] in accounts, name
+
+
+def test_mlflow_requires_a_login_and_the_stages_have_one():
+    objs = {(d["kind"], d["metadata"]["name"]): d for d in _docs(REPO / "cluster" / "k8s" / "mlflow.yaml")}
+    [c] = objs["Deployment", "mlflow"]["spec"]["template"]["spec"]["containers"]
+    assert c["args"][:4] == ["mlflow", "server", "--app-name", "basic-auth"]
+    env = {e["name"]: e for e in c["env"]}
+    for var in ("MLFLOW_AUTH_ADMIN_PASSWORD", "MLFLOW_FLASK_SERVER_SECRET_KEY"):
+        assert env[var]["valueFrom"]["secretKeyRef"]["name"] == "psyllm-mlflow", var
+    ini = objs["ConfigMap", "psyllm-mlflow-auth"]["data"]["basic_auth.ini"]
+    assert "admin_password" not in ini and "default_permission = NO_PERMISSIONS" in ini
+    assert objs["Service", "mlflow"]["spec"]["type"] == "ClusterIP"
+    assert load_config(str(REPO / "conf" / "cluster" / "gpu.yaml")).tracking.tracking_uri.startswith("http://mlflow.")
+    for name, m in _all_objects():
+        if m["apiVersion"] == "ray.io/v1":
+            for c in _cluster_specs(m):
+                for pod in [c["headGroupSpec"]["template"]["spec"], *(g["template"]["spec"] for g in c["workerGroupSpecs"])]:
+                    assert {"MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"} <= _env_names(pod["containers"][0]), name
+
+
+def test_judge_and_counselor_are_internal_and_keyed():
+    for name, m in _all_objects():
+        if m["kind"] == "Service":
+            assert m["spec"].get("type", "ClusterIP") == "ClusterIP", name
+        assert m.get("spec", {}).get("serveService", {}).get("spec", {}).get("type", "ClusterIP") == "ClusterIP", name
+    service = yaml.safe_load((REPO / "cluster" / "kuberay" / "rayservice.yaml").read_text())
+    [app] = yaml.safe_load(service["spec"]["serveConfigV2"])["applications"]
+    cfg = load_config(str(REPO / app["args"]["config"]), app["args"]["overrides"])
+    assert cfg.serve.judge_enabled  # the judge is served behind the same gateway, so behind the same bearer key
+    head = service["spec"]["rayClusterConfig"]["headGroupSpec"]["template"]["spec"]["containers"][0]
+    [key] = [e for e in head["env"] if e["name"] == cfg.serve.api_key_env]
+    assert key["valueFrom"]["secretKeyRef"]["name"] == "psyllm-secrets"

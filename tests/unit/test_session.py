@@ -1,0 +1,37 @@
+"""psyllm's own local Ray: loopback only, Ray's default (token) auth left alone."""
+import os
+
+from psyllm.config.schema import RuntimeConfig
+from psyllm.runtime import session
+
+
+def test_local_ray_binds_loopback_and_leaves_auth_to_ray(monkeypatch):
+    monkeypatch.delenv("RAY_AUTH_MODE", raising=False)
+    args = session._local_init_args(RuntimeConfig(num_cpus=2))
+    assert args["_node_ip_address"] == "127.0.0.1" and args["dashboard_host"] == "127.0.0.1"
+    assert not any("auth" in k.lower() for k in args) and "_system_config" not in args
+    assert "RAY_AUTH_MODE" not in os.environ  # building the args set nothing
+
+
+def test_single_node_mode_holds_for_the_start_only(monkeypatch):
+    """Ray rewrites 127.0.0.1 to the host's address unless its single-node mode is on; it must not leak past the start."""
+    from ray._private import ray_constants, services
+
+    monkeypatch.delenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", raising=False)
+    monkeypatch.setattr(ray_constants, "ENABLE_RAY_CLUSTER", True)
+    with session._single_node_mode():
+        assert services.resolve_ip_for_localhost("127.0.0.1") == "127.0.0.1"
+        assert os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] == "0"  # inherited by the raylet and its workers
+    assert ray_constants.ENABLE_RAY_CLUSTER is True and "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER" not in os.environ
+
+
+def test_the_generated_token_file_is_made_owner_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("RAY_AUTH_TOKEN", raising=False)
+    monkeypatch.delenv("RAY_AUTH_TOKEN_PATH", raising=False)
+    token = tmp_path / ".ray" / "auth_token"
+    token.parent.mkdir()
+    token.write_text("t")
+    token.chmod(0o644)  # what Ray 2.60 leaves under a 022 umask
+    session._tighten_default_token_file()
+    assert token.stat().st_mode & 0o777 == 0o600
