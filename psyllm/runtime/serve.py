@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 
 from psyllm.config import load_config
@@ -13,8 +12,7 @@ from psyllm.config.schema import DeploymentConfig, EngineConfig, PsyllmConfig
 from psyllm.engines import build_generator
 from psyllm.engines.base import ChatRequest, ChatResponse
 from psyllm.serving.gateway import Overloaded, api_keys, build_app
-
-log = logging.getLogger(__name__)
+from psyllm.serving.logs import log_failure
 
 
 class EngineServer:
@@ -58,8 +56,8 @@ class HandleBackend:
         except (RayActorError, ActorUnavailableError, DeploymentUnavailableError) as exc:
             raise Overloaded(f"replica unavailable: {type(exc).__name__}") from exc
         except Exception as exc:  # the engine raised: an error answer (the gateway still applies the crisis layer)
-            log.exception("engine call failed")
-            return ChatResponse(request.request_id, error=f"{type(exc).__name__}: {exc}")
+            log_failure(request.request_id, exc, "engine call failed")  # type and frames: a message may quote the prompt
+            return ChatResponse(request.request_id, error=f"{type(exc).__name__}: {exc}")  # logged scrubbed, never sent
 
 
 # The gateway's state lives in this module, reached only through top-level functions: cloudpickle ships those by

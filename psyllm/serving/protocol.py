@@ -1,15 +1,21 @@
-"""OpenAI chat-completions requests and responses: validation against the configured limits, and the
-JSON a client expects back. Every refusal is an ApiError with an HTTP status and an OpenAI-style body."""
+"""OpenAI chat-completions requests and responses: validation (strict types from serving.schema, then the
+configured limits), and the JSON a client expects back. Every refusal is an ApiError with an HTTP status and an
+OpenAI-style body."""
 from __future__ import annotations
 
 import time
 import uuid
 from dataclasses import dataclass
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from pydantic import ValidationError
+
 from psyllm.config.schema import ServeConfig
 from psyllm.engines.base import ChatRequest, ChatResponse, Sampling
+from psyllm.serving.errors import ApiError
+from psyllm.serving.schema import ROLES, ChatCompletionRequest
 
-ROLES = {"system", "developer", "user", "assistant"}
 INSTRUCTION_ROLES = {"system", "developer"}
 
 
@@ -36,16 +42,6 @@ def readable_messages(body) -> list[dict]:
     return out
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, code: str, headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.message, self.code, self.headers = status, message, code, headers or {}
-
-    def body(self) -> dict:
-        kind = "invalid_request_error" if self.status < 500 else "server_error"
-        return {"error": {"message": self.message, "type": kind, "code": self.code}}
-
-
 @dataclass
 class ParsedRequest:
     model: str
@@ -53,59 +49,73 @@ class ParsedRequest:
     include_reasoning: bool
 
 
-def _number(body: dict, key: str, default, lo: float, hi: float):
-    value = body.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-        raise ApiError(400, f"`{key}` must be a number in [{lo}, {hi}]", "invalid_value")
-    return value
+def _refusal(exc: ValidationError) -> ApiError:
+    """The first failed field as a 400: its name and the rule, never the value (pydantic's `input`)."""
+    first = exc.errors(include_url=False, include_input=False)[0]
+    loc = first["loc"]
+    if loc[0] == "messages":
+        param = ".".join(str(p) for p in loc[:2])
+        return ApiError(400, f"`{param}` needs a role in {list(ROLES)} and text content (a string or a non-empty "
+                             f"list of text parts): {first['msg']}", "invalid_messages", param=param)
+    return ApiError(400, f"`{loc[0]}`: {first['msg']}", "invalid_value", param=str(loc[0]))
 
 
-def _messages(body: dict, cfg: ServeConfig) -> list[dict]:
-    messages = body.get("messages")
-    if not isinstance(messages, list) or not messages:
-        raise ApiError(400, "`messages` must be a non-empty list", "invalid_messages")
-    if len(messages) > cfg.max_messages:
-        raise ApiError(400, f"at most {cfg.max_messages} messages per request", "too_many_messages")
+def _messages(req: ChatCompletionRequest, cfg: ServeConfig) -> list[dict]:
+    if len(req.messages) > cfg.max_messages:
+        raise ApiError(400, f"at most {cfg.max_messages} messages per request", "too_many_messages", param="messages")
     out = []
-    for i, m in enumerate(messages):
-        text = content_text(m.get("content")) if isinstance(m, dict) else None
-        if not isinstance(m, dict) or m.get("role") not in ROLES or text is None:
-            raise ApiError(400, f"messages[{i}] needs a role in {sorted(ROLES)} and text content (a string or a list "
-                                "of text parts)", "invalid_messages")
+    for i, m in enumerate(req.messages):
+        text = m.content if isinstance(m.content, str) else "\n".join(p.text for p in m.content)
         if len(text) > cfg.max_message_chars:
-            raise ApiError(400, f"messages[{i}] is longer than {cfg.max_message_chars} characters", "message_too_long")
-        out.append({"role": m["role"], "content": text})
+            raise ApiError(400, f"messages[{i}] is longer than {cfg.max_message_chars} characters", "message_too_long",
+                           param=f"messages.{i}.content")
+        out.append({"role": m.role, "content": text})
     if out[-1]["role"] != "user":
-        raise ApiError(400, "the last message must come from the user", "invalid_messages")
+        raise ApiError(400, "the last message must come from the user", "invalid_messages", param="messages")
     return out
 
 
-def _schema(body: dict) -> dict | None:
-    fmt = body.get("response_format") or {}
-    if fmt.get("type") == "json_schema":
-        return (fmt.get("json_schema") or {}).get("schema") or None
-    return None
+def _schema(req: ChatCompletionRequest) -> dict | None:
+    """The JSON schema a json_schema response_format asks for, checked: an invalid one is the client's error (400),
+    not an engine failure later."""
+    fmt = req.response_format
+    if fmt is None or fmt.type != "json_schema" or not fmt.json_schema.schema_:
+        return None
+    schema = fmt.json_schema.schema_
+    try:
+        Draft202012Validator.check_schema(schema)
+    except (SchemaError, RecursionError):
+        raise ApiError(400, "`response_format.json_schema.schema` is not a valid JSON Schema", "invalid_value",
+                       param="response_format") from None
+    return schema
 
 
-def parse_request(body: dict, cfg: ServeConfig, known_models: list[str]) -> ParsedRequest:
-    """Validate a chat-completions body against the limits in `cfg`; raise ApiError (4xx) when it breaks one."""
+def parse_request(body, cfg: ServeConfig, known_models: list[str], request_id: str = "") -> ParsedRequest:
+    """Validate a chat-completions body (strict types, then the limits in `cfg`); raise ApiError (4xx) when it breaks
+    one. `request_id` becomes the completion's id (`chatcmpl-...`)."""
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object", "invalid_body")
-    model = body.get("model") or known_models[0]
+    try:
+        req = ChatCompletionRequest.model_validate(body)
+    except ValidationError as exc:
+        raise _refusal(exc) from None
+    model = req.model or known_models[0]
     if model not in known_models:
-        raise ApiError(404, f"model {model!r} is not served here; see GET /v1/models", "model_not_found")
-    if body.get("n", 1) != 1:
-        raise ApiError(400, "only n=1 is supported", "invalid_value")
-    if body.get("stream"):
-        raise ApiError(400, "streaming is not supported by this server", "unsupported")
-    max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
-    max_tokens = _number({"max_tokens": max_tokens}, "max_tokens", cfg.default_max_tokens, 1, cfg.max_tokens_cap)
-    sampling = Sampling(temperature=_number(body, "temperature", 0.7, 0.0, 2.0), top_p=_number(body, "top_p", 0.95, 0.01, 1.0),
-                        max_tokens=int(max_tokens))
-    chat = ChatRequest(_messages(body, cfg), sampling, json_schema=_schema(body), request_id=f"chatcmpl-{uuid.uuid4().hex}")
-    return ParsedRequest(model, chat, bool(body.get("include_reasoning", cfg.show_reasoning)))
+        raise ApiError(404, f"model {model!r} is not served here; see GET /v1/models", "model_not_found", param="model")
+    if req.stream:
+        raise ApiError(400, "streaming is not supported by this server", "unsupported", param="stream")
+    key = "max_completion_tokens" if req.max_completion_tokens is not None else "max_tokens"
+    max_tokens = getattr(req, key)
+    if max_tokens is not None and max_tokens > cfg.max_tokens_cap:  # refused, not clipped
+        raise ApiError(400, f"`{key}` must be a number in [1, {cfg.max_tokens_cap}]", "invalid_value", param=key)
+    stop = [req.stop] if isinstance(req.stop, str) else list(req.stop or [])
+    sampling = Sampling(temperature=0.7 if req.temperature is None else req.temperature,
+                        top_p=0.95 if req.top_p is None else req.top_p,
+                        max_tokens=max_tokens or cfg.default_max_tokens, seed=req.seed, stop=stop)
+    rid = request_id.removeprefix("req_") or uuid.uuid4().hex
+    chat = ChatRequest(_messages(req, cfg), sampling, json_schema=_schema(req), request_id=f"chatcmpl-{rid}")
+    reasoning = cfg.show_reasoning if req.include_reasoning is None else req.include_reasoning
+    return ParsedRequest(model, chat, reasoning)
 
 
 def completion_body(parsed: ParsedRequest, response: ChatResponse, content: str, extra: dict | None = None) -> dict:
