@@ -1,11 +1,14 @@
 """Ray Data helpers shared by the stage adapters."""
 from __future__ import annotations
 
+import fnmatch
+
 import pyarrow as pa
 import pyarrow.fs as pafs
 
 from psyllm.config.schema import StorageConfig
 from psyllm.io.filesystem import filesystem
+from psyllm.io.shards import SHARDS, CorruptShardError, recorded_shards
 
 
 def arrow_filesystem(uri: str, storage: StorageConfig) -> tuple[pafs.FileSystem, str]:
@@ -15,11 +18,23 @@ def arrow_filesystem(uri: str, storage: StorageConfig) -> tuple[pafs.FileSystem,
 
 
 def read_shards(dir_uri: str, storage: StorageConfig, columns: list[str] | None = None):
-    """A Ray Dataset over the `part-*.parquet` shards of a stage output folder."""
+    """A Ray Dataset over the shards of a stage output folder: exactly those its manifest lists, each checked to
+    exist with the size recorded (free: the listing has it; the sha256 is checked by psyllm.io.shards' readers,
+    here it would cost a second read of every byte), else the folder's `part-*.parquet` files (staging)."""
     import ray.data
 
     fs, path = arrow_filesystem(dir_uri, storage)
-    files = sorted(info.path for info in fs.get_file_info(pafs.FileSelector(path)) if info.base_name.startswith("part-"))
+    infos = {info.base_name: info for info in fs.get_file_info(pafs.FileSelector(path, allow_not_found=True))}
+    recorded = recorded_shards(dir_uri, storage)
+    if recorded is None:
+        files = sorted(i.path for name, i in infos.items() if fnmatch.fnmatchcase(name, SHARDS))
+    else:
+        for e in recorded:
+            info = infos.get(e["name"])
+            if info is None or (e.get("bytes") is not None and info.size != e["bytes"]):
+                raise CorruptShardError(f"shard {path}/{e['name']} is missing or not the {e.get('bytes')} bytes its "
+                                        "manifest recorded (rerun the stage that wrote it with --overwrite)")
+        files = [infos[e["name"]].path for e in recorded]
     return ray.data.read_parquet(files, filesystem=fs, columns=columns)
 
 

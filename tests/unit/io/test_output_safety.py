@@ -230,3 +230,20 @@ def test_shards_are_fsynced_before_the_rename(tmp_path, monkeypatch):
     assert tmp.startswith(".tmp-") and tmp.endswith("part-00000.parquet")
     assert events == [("fsync", tmp), ("replace", tmp), ("fsync", "out")]
     assert entry["bytes"] == 5 and (tmp_path / "out" / "part-00000.parquet").read_bytes() == b"bytes"
+
+
+def test_ray_data_reads_refuse_a_missing_or_truncated_shard(tmp_path):
+    """The stages' Ray Data reads take exactly the manifest's shards and check their recorded size (the listing
+    has it, so this costs nothing); both failures are raised before any Ray work starts."""
+    from psyllm.config.schema import StorageConfig
+    from psyllm.runtime.data import read_shards
+
+    out = str(tmp_path / "run")
+    _finished(out, [1, 2, 3])
+    shard = f"{out}/posts/part-00000.parquet"
+    open(shard, "ab").write(b"junk")
+    with pytest.raises(CorruptShardError, match="part-00000.parquet is missing or not the"):
+        read_shards(f"{out}/posts", StorageConfig())
+    os.remove(shard)
+    with pytest.raises(CorruptShardError, match="part-00000.parquet is missing"):
+        read_shards(f"{out}/posts", StorageConfig())
