@@ -8,6 +8,7 @@ first chunk past the limit; the rest is never pulled from the connection."""
 from __future__ import annotations
 
 import hmac
+import re
 import uuid
 from typing import Callable
 
@@ -15,6 +16,8 @@ from starlette.datastructures import Headers
 
 from psyllm.serving.errors import ApiError, error_response, server_error
 from psyllm.serving.logs import log_failure
+
+SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")  # goes into logs and error messages: no spaces, quotes, newlines
 
 
 class BodyTooLarge(ApiError):
@@ -51,7 +54,11 @@ class Guard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        request_id = f"req_{uuid.uuid4().hex}"
+        headers = Headers(scope=scope)
+        # Ray Serve's proxy gives every request an X-Request-Id (and echoes it on the response): the same id in its
+        # access log and ours. A client's own is kept when it is a plain token; otherwise the gateway makes one.
+        given = headers.get("x-request-id", "")
+        request_id = given if SAFE_ID.fullmatch(given) else f"req_{uuid.uuid4().hex}"
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
 
@@ -59,11 +66,11 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (b"x-request-id", request_id.encode())]}
+                if request_id != given:  # a given id is echoed by whoever gave it (one header, not two)
+                    message = {**message, "headers": [*message.get("headers", []),
+                                                      (b"x-request-id", request_id.encode())]}
             await send(message)
 
-        headers = Headers(scope=scope)
         try:
             if not authorized(headers, self.keys()):
                 raise ApiError(401, "missing or invalid API key (Authorization: Bearer <key>)", "invalid_api_key",

@@ -137,6 +137,20 @@ def test_the_completion_id_and_the_request_id_match():
     assert r.json()["id"] == rid.replace("req_", "chatcmpl-") == counselor.seen[0].request_id
 
 
+def test_a_proxy_given_request_id_is_used_and_a_malformed_one_replaced():
+    """Ray Serve's proxy sets X-Request-Id on the request and echoes it: the gateway uses that id (one id in Ray's
+    access log and ours) and adds no second header; a value unfit for a log line is replaced by the gateway's."""
+    app, counselor = make_app(Recording(error="engine down"))
+    c = TestClient(app)
+    given = "0f8e2c1a-5b7d-4e9f-a3c6-1d2b3c4d5e6f"
+    r = c.post("/v1/chat/completions", json=ask(), headers={**AUTH, "X-Request-Id": given})
+    assert given in r.json()["error"]["message"] and counselor.seen[-1].request_id == f"chatcmpl-{given}"
+    assert "x-request-id" not in r.headers  # the proxy that gave it answers with it
+    for bad in ('x" injected', "short", "a" * 200):
+        r = c.post("/v1/chat/completions", json=ask(), headers={**AUTH, "X-Request-Id": bad})
+        assert r.headers["x-request-id"].startswith("req_") and bad not in r.json()["error"]["message"]
+
+
 # 3. Bad values are 400s, never 500s, and never reach the model.
 
 MESSAGES = [{"role": "user", "content": "hi"}]
