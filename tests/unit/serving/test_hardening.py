@@ -56,6 +56,14 @@ def assert_openai_error(r, status, code=None):
     return error
 
 
+@pytest.mark.parametrize("field, value", [("route_at", "severe"), ("locale", "en_US"), ("crisis_mode", "silent")])
+def test_a_serve_setting_the_crisis_layer_cannot_use_stops_the_build(field, value):
+    """Not the first person at risk: a bad route_at failed every counselor request, an unknown locale answered with
+    no crisis line."""
+    with pytest.raises(ValueError, match=f"serve.{field}"):
+        make_app(**{field: value})
+
+
 # 1. The body limit, enforced while reading.
 
 async def _post_chunked(app, chunks: int, size: int = 500):
