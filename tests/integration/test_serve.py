@@ -47,6 +47,20 @@ def test_auth_limits_and_crisis(served):
         assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_value"
         r = c.post("/v1/chat/completions", json=ask("x" * 70_000), headers=AUTH)
         assert r.status_code == 413
+
+        def chunked():  # no Content-Length: the gateway counts while it reads and stops past the limit
+            yield b'{"messages": [{"role": "user", "content": "'
+            yield from (b"x" * 1000 for _ in range(70))
+            yield b'"}]}'
+
+        r = c.post("/v1/chat/completions", content=chunked(), headers=AUTH)
+        assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+        assert len(r.headers.get_list("x-request-id")) == 1  # Ray's id, used by the gateway too: one header
+        r = c.post("/v1/chat/completions", content=b'{"messages": [{"role": "user", "content": "\\ud800"}]}',
+                   headers=AUTH)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json"  # a lone surrogate: not a 500
+        r = c.get("/v1/nothing", headers=AUTH)
+        assert r.status_code == 404 and set(r.json()["error"]) == {"message", "type", "param", "code"}
         r = c.post("/v1/chat/completions", json=ask("I feel tense before meetings at work."), headers=AUTH)
         assert r.status_code == 200 and r.json()["choices"][0]["message"]["content"] is not None
         r = c.post("/v1/chat/completions", json=ask("I have pills saved and I am going to kill myself tonight."),
