@@ -92,7 +92,7 @@ def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys
               openapi_extra=CHAT_BODY)
     async def chat_completions(request: Request):
         rid = errors.request_id(request)
-        crisis, body = None, None
+        crisis = None
         try:
             body = decode(await request.body())  # the guard's limit stops the read past serve.max_body_bytes
             if (body.get("model") if isinstance(body, dict) else None) in (None, cfg.counselor.name):
@@ -101,12 +101,12 @@ def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys
             return await _answer(parsed, crisis, rid)
         except ApiError as exc:
             if crisis and crisis.flagged:
-                return _crisis_answer(body, crisis, exc.code, rid)
+                return _crisis_answer(crisis, exc.code, rid)
             return error_response(exc)
         except Exception as exc:  # noqa: BLE001 - a person at risk gets resources even from a bug
             log_failure(rid, exc, "chat completion failed")
             if crisis and crisis.flagged:
-                return _crisis_answer(body, crisis, "internal_error", rid)
+                return _crisis_answer(crisis, "internal_error", rid)
             return error_response(server_error(rid))
 
     def _counselor_messages(messages: list[dict]) -> list[dict]:
@@ -119,7 +119,7 @@ def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys
                                                       "instructions above):\n" + "\n\n".join(own)})
         return head + rest
 
-    def _crisis_answer(body, crisis: CrisisCheck, degraded: str, rid: str) -> JSONResponse:
+    def _crisis_answer(crisis: CrisisCheck, degraded: str, rid: str) -> JSONResponse:
         """The safety question and resources, when no model reply can be given (status 200: it is an answer)."""
         layer.log(rid, crisis, degraded)
         return JSONResponse({

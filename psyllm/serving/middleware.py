@@ -3,8 +3,10 @@ hides): a request id on every request and response, bearer auth on every route, 
 body is read, and any unhandled failure answered in OpenAI's shape with that id.
 
 Why while reading: a chunked body carries no Content-Length, and reading it whole before measuring let one
-128 MB request grow the gateway from 75 to 321 MB. Here the count runs per received chunk and reading stops at the
-first chunk past the limit; the rest is never pulled from the connection."""
+128 MB request grow the gateway from 75 to 321 MB. Here the count runs per received chunk and the app stops reading
+at the first chunk past the limit and answers 413 at once. (Under Ray Serve the proxy and the replica keep
+buffering what the client sends until that answer goes out; a hard cap before them belongs in the ingress in
+front, e.g. a body-size limit on the load balancer.)"""
 from __future__ import annotations
 
 import hmac
