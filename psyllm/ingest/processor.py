@@ -6,7 +6,9 @@ benchmark baseline, or in a unit test, unchanged.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 from pathlib import PurePosixPath
 
 from psyllm.config.schema import IngestConfig
@@ -25,6 +27,20 @@ def _source_label(source_file: str) -> str:
     for suffix in (".gz", ".zst", ".jsonl", ".json", ".ndjson", ".parquet", ".csv"):
         name = name.removesuffix(suffix)
     return name
+
+
+def snippet_source(raw: str, fields) -> str:
+    """What a quarantine snippet may show: the record's title and body, never its author fields (a Reddit
+    username is not a name the de-identifier can recognise). A line that is not JSON loses its author-like keys."""
+    try:
+        record = json.loads(raw)
+    except (ValueError, RecursionError):
+        record = None
+    if isinstance(record, dict):
+        parts = [str(record[k]) for k in fields.title + fields.body if isinstance(record.get(k), (str, int))]
+        return "\n".join(p for p in parts if p.strip())
+    names = "|".join(re.escape(n) for n in [*fields.author, "author_fullname", "author_flair_text"])
+    return re.sub(rf'"(?:{names})"\s*:\s*"(?:[^"\\]|\\.)*"\s*,?', "", raw)
 
 
 class PostProcessor:
@@ -49,7 +65,8 @@ class PostProcessor:
             return self._quarantine(row, rej.reason, rej.detail) | {"chars": chars}
 
     def _quarantine(self, row: dict, reason: str, detail: str, post_id: str | None = None) -> dict:
-        snippet = self.deid.redact(row["raw"][: self.cfg.snippet_chars * 2])[0][: self.cfg.snippet_chars]
+        source = snippet_source(row["raw"], self.cfg.fields)
+        snippet = self.deid.redact(source[: self.cfg.snippet_chars * 2])[0][: self.cfg.snippet_chars]
         return {
             "source_file": row["source_file"], "line": row["line"], "outcome": "quarantined",
             "reason": reason, "detail": detail[:300], "snippet": snippet, "post_id": post_id,

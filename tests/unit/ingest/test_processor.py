@@ -57,3 +57,16 @@ def test_controls_removed_and_same_native_id_kept_twice():
     b21 = next(r for r in out if r["native_id"] == "b21")
     assert "\u200b" not in b21["text"] and "\u202e" not in b21["text"]
     assert sum(r["native_id"] == "dup-id" for r in out) == 2
+
+
+def test_quarantine_snippets_never_show_author_fields():
+    """A Reddit username is not a name the de-identifier recognises: snippets come from title and body only."""
+    from psyllm.config.schema import FieldMapping
+    from psyllm.ingest.processor import snippet_source
+
+    fields = FieldMapping()
+    parsed = snippet_source('{"author": "quietmaple_1987", "author_fullname": "t2_abc", "title": "hi", '
+                            '"selftext": "too short"}', fields)
+    assert parsed == "hi\ntoo short"
+    broken = snippet_source('{"author": "quietmaple_1987", "selftext": "cut of', fields)
+    assert "quietmaple_1987" not in broken and "cut of" in broken
