@@ -20,6 +20,10 @@ from psyllm.io.readers import InputError, inputs_digest
 from psyllm.tracking.traces import record_items
 
 
+# What an evaluation writes into its folder: a rerun clears these, and nothing else (psyllm/io/ownership.py).
+WRITES = ("report.md", "*.png", "items.jsonl", "summary.json", "human_agreement.json")
+
+
 def _is_url(target: str) -> bool:
     return target.startswith(("http://", "https://"))
 
@@ -63,7 +67,7 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
         raise InputError(f"no cases in split {ecfg.split!r} of {cases_uri}")
     digest = inputs_digest(cases_uri, storage)  # a file, or a folder of case files (CPsyCounE as published)
     fp = fingerprint("evaluate", to_dict(ecfg), model_target, judge_engine.base_url or judge_engine.model, digest, __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage)
+    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(cases_uri,))
     if done is not None:
         return StageResult(output_uri, done, skipped=True)
     started = time.time()
