@@ -5,23 +5,63 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 from psyllm.config import load_config
 from psyllm.config.schema import DeploymentConfig, EngineConfig, PsyllmConfig
 from psyllm.engines import build_generator
-from psyllm.engines.base import ChatRequest, ChatResponse
+from psyllm.engines.base import ChatDelta, ChatRequest, ChatResponse, stream_chat
 from psyllm.serving.gateway import Overloaded, api_keys, build_app
 from psyllm.serving.logs import log_failure
 
 
 class EngineServer:
-    """One replica of a served model. Concurrent requests are joined into engine calls (`serve.batch`)."""
+    """One replica of a served model. Concurrent requests are joined into engine calls (`serve.batch`); a streamed
+    request runs on its own (`stream`, a generator method the gateway reads through `handle.options(stream=True)`)."""
 
     def __init__(self, engine: EngineConfig, max_batch_size: int, batch_wait_timeout_s: float):
         self.generator = build_generator(engine)
         self.chat.set_max_batch_size(max_batch_size)
         self.chat.set_batch_wait_timeout_s(batch_wait_timeout_s)
+        self.streams = {"active": 0, "finished": 0, "stopped_early": 0}
+
+    async def stream(self, request: ChatRequest):
+        """The engine's deltas as they come. The engine iterates in a worker thread; when the caller goes away
+        (the client disconnected, the gateway cancelled this call) the stop event ends generation at its next token."""
+        stop, loop = threading.Event(), asyncio.get_running_loop()
+        queue: asyncio.Queue = asyncio.Queue()
+
+        def pump():
+            it = stream_chat(self.generator, request, stop)
+            try:
+                for delta in it:
+                    loop.call_soon_threadsafe(queue.put_nowait, delta)
+                    if stop.is_set():
+                        break
+            except Exception as exc:  # noqa: BLE001 - an error answer; the gateway logs it scrubbed
+                loop.call_soon_threadsafe(queue.put_nowait, ChatDelta(error=f"{type(exc).__name__}: {exc}"))
+            finally:
+                it.close()
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+
+        self.streams["active"] += 1
+        worker = loop.run_in_executor(None, pump)
+        done = False
+        try:
+            while (delta := await queue.get()) is not None:
+                done = done or delta.last
+                yield delta
+        finally:
+            self.streams["active"] -= 1
+            self.streams["finished" if done else "stopped_early"] += 1
+            stop.set()
+            if not done:
+                await asyncio.shield(worker)  # the engine has let go of the request before the slot is free
+
+    def stream_stats(self) -> dict:
+        """Streams on this replica: running, finished, and stopped before their end (client gone)."""
+        return dict(self.streams)
 
     def _generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:
         # Engines without per-request sampling (transformers) take one setting per call: group by it.
@@ -58,6 +98,34 @@ class HandleBackend:
         except Exception as exc:  # the engine raised: an error answer (the gateway still applies the crisis layer)
             log_failure(request.request_id, exc, "engine call failed")  # type and frames: a message may quote the prompt
             return ChatResponse(request.request_id, error=f"{type(exc).__name__}: {exc}")  # logged scrubbed, never sent
+
+    async def stream(self, request: ChatRequest):
+        """The engine deployment's deltas through a streaming handle call. A busy or lost replica before the first
+        delta is `Overloaded`; a failure after it ends the stream with an error delta. Closing this generator (the
+        gateway's client went away) cancels the call on the replica, which stops generating."""
+        from ray.exceptions import ActorUnavailableError, RayActorError
+        from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
+
+        call = self.handle.options(stream=True).stream.remote(request)
+        started = finished = False
+        try:
+            async for delta in call:
+                started = True
+                finished = delta.last
+                yield delta
+        except BackPressureError as exc:
+            raise Overloaded("queue full") from exc
+        except (RayActorError, ActorUnavailableError, DeploymentUnavailableError) as exc:
+            if not started:
+                raise Overloaded(f"replica unavailable: {type(exc).__name__}") from exc
+            log_failure(request.request_id, exc, "engine stream lost")
+            yield ChatDelta(error=f"{type(exc).__name__}")
+        except Exception as exc:  # noqa: BLE001 - the engine raised: an error delta, as `chat` answers
+            log_failure(request.request_id, exc, "engine stream failed")
+            yield ChatDelta(error=f"{type(exc).__name__}: {exc}")
+        finally:
+            if not finished:
+                call.cancel()
 
 
 # The gateway's state lives in this module, reached only through top-level functions: cloudpickle ships those by

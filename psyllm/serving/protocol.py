@@ -3,6 +3,7 @@ configured limits), and the JSON a client expects back. Every refusal is an ApiE
 OpenAI-style body."""
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -47,6 +48,15 @@ class ParsedRequest:
     model: str
     chat: ChatRequest
     include_reasoning: bool
+    stream: bool = False
+    include_usage: bool = False
+    user: str | None = None  # the client's end-user id, logged only as `user_ref`
+
+
+def user_ref(user: str | None) -> str | None:
+    """An opaque id for OpenAI's `user` field in logs: the same user gives the same id, and what the client sent
+    (often an email or a name) is never written."""
+    return hashlib.sha256(f"psyllm-user:{user}".encode()).hexdigest()[:16] if user else None
 
 
 def _refusal(exc: ValidationError) -> ApiError:
@@ -102,8 +112,6 @@ def parse_request(body, cfg: ServeConfig, known_models: list[str], request_id: s
     model = req.model or known_models[0]
     if model not in known_models:
         raise ApiError(404, f"model {model!r} is not served here; see GET /v1/models", "model_not_found", param="model")
-    if req.stream:
-        raise ApiError(400, "streaming is not supported by this server", "unsupported", param="stream")
     key = "max_completion_tokens" if req.max_completion_tokens is not None else "max_tokens"
     max_tokens = getattr(req, key)
     if max_tokens is not None and max_tokens > cfg.max_tokens_cap:  # refused, not clipped
@@ -115,7 +123,8 @@ def parse_request(body, cfg: ServeConfig, known_models: list[str], request_id: s
     rid = request_id.removeprefix("req_") or uuid.uuid4().hex
     chat = ChatRequest(_messages(req, cfg), sampling, json_schema=_schema(req), request_id=f"chatcmpl-{rid}")
     reasoning = cfg.show_reasoning if req.include_reasoning is None else req.include_reasoning
-    return ParsedRequest(model, chat, reasoning)
+    usage = bool(req.stream_options and req.stream_options.include_usage)
+    return ParsedRequest(model, chat, reasoning, stream=bool(req.stream), include_usage=usage, user=req.user)
 
 
 def completion_body(parsed: ParsedRequest, response: ChatResponse, content: str, extra: dict | None = None) -> dict:

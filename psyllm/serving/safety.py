@@ -106,10 +106,20 @@ class CrisisLayer:
         ask = "" if asks_safety(safe) else f" {SAFETY_QUESTION}" if check.flagged else ""
         return f"{safe}{ask}\n\n{resources}"
 
+    def preamble(self, check: CrisisCheck) -> str:
+        """What a streamed counselor answer starts with, before the model's first token, so that neither a token
+        limit nor a disconnect can cut it off: for a flagged conversation the safety question and the resources
+        (the whole answer with crisis_mode=replace), for an unread language the check-in."""
+        if check.flagged:
+            return self.fallback(check) + ("" if self.mode == "replace" else "\n\n")
+        return f"{CHECK_IN}\n\n" if check.check_in else ""
+
     def fallback(self, check: CrisisCheck) -> str:
         """What a person at risk receives when no model reply can be given."""
         return self.apply("", check)
 
-    def log(self, request_id: str, check: CrisisCheck, path: str) -> None:
-        """One line per counselor request: the decision and what path answered it, never the text."""
-        log.info(json.dumps({"request_id": request_id, "path": path, **check.record()}))
+    def log(self, request_id: str, check: CrisisCheck, path: str, user_ref: str | None = None) -> None:
+        """One line per counselor request: the decision and what path answered it, never the text (`user_ref` is
+        the opaque id of the request's `user`)."""
+        extra = {"user_ref": user_ref} if user_ref else {}
+        log.info(json.dumps({"request_id": request_id, "path": path, **extra, **check.record()}))

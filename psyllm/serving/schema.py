@@ -20,7 +20,7 @@ ROLES = ("system", "developer", "user", "assistant")
 
 
 class _Strict(BaseModel):
-    # Fields OpenAI defines that this server does not use (user, metadata, presence_penalty, ...) are ignored, as
+    # Fields OpenAI defines that this server does not use (metadata, presence_penalty, ...) are ignored, as
     # OpenAI-compatible servers do; the ones it reads are typed strictly.
     model_config = ConfigDict(strict=True, extra="ignore")
 
@@ -60,6 +60,10 @@ ResponseFormat = Annotated[Union[TextFormat, JsonObjectFormat, JsonSchemaFormat]
 Tokens = Annotated[StrictInt, Field(ge=1)]
 
 
+class StreamOptions(_Strict):
+    include_usage: StrictBool | None = None  # a last chunk with the token counts
+
+
 class ChatCompletionRequest(_Strict):
     messages: Annotated[list[Message], Field(min_length=1)]
     model: StrictStr | None = None  # the counselor when absent
@@ -68,11 +72,13 @@ class ChatCompletionRequest(_Strict):
     temperature: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] | None = None
     top_p: Annotated[float, Field(ge=0.01, le=1.0, allow_inf_nan=False)] | None = None
     n: Annotated[StrictInt, Field(ge=1, le=1)] | None = None  # one answer per request
-    stream: StrictBool | None = None  # true is refused: streaming would bypass the output screen
+    stream: StrictBool | None = None  # server-sent events, screened sentence by sentence
+    stream_options: StreamOptions | None = None
     include_reasoning: StrictBool | None = None
     seed: Annotated[StrictInt, Field(ge=0, le=2**63 - 1)] | None = None
     stop: StrictStr | Annotated[list[StrictStr], Field(max_length=4)] | None = None
     response_format: ResponseFormat | None = None
+    user: Annotated[StrictStr, Field(max_length=256)] | None = None  # logged as an opaque hash, never as given
 
 
 # Answers (documented so clients and the schemathesis run can check them; built by protocol.completion_body).
@@ -125,6 +131,7 @@ class ChatCompletion(BaseModel):
 class ModelCard(BaseModel):
     id: str
     object: Literal["model"]
+    created: int
     owned_by: str
 
 
@@ -148,6 +155,9 @@ COMMON_ERRORS = {400: _error("malformed request (Content-Length)"), 401: _error(
                  413: _error("body over serve.max_body_bytes"), 500: _error("internal error (request id in message)")}
 CHAT_ERRORS = {**COMMON_ERRORS, 400: _error("invalid request"), 404: _error("model not served here"),
                503: _error("model busy or failed; retry after Retry-After")}
+# A streamed answer (stream: true) is text/event-stream: `data: <chat.completion.chunk JSON>` lines, then [DONE].
+CHAT_STREAM = {"content": {"text/event-stream": {"schema": {
+    "type": "object", "properties": {"data": {"type": "string"}}, "required": ["data"]}}}}
 CHAT_BODY = {"requestBody": {"required": True, "content": {"application/json": {
     "schema": {"$ref": "#/components/schemas/ChatCompletionRequest"}}}}}
 
@@ -158,8 +168,7 @@ def request_schemas(cfg: ServeConfig, models: list[str]) -> dict:
     defs = schema.pop("$defs")
     props = schema["properties"]
     props["model"] = {"anyOf": [{"enum": models}, {"type": "null"}], "default": None}
-    props["stream"] = {"anyOf": [{"const": False}, {"type": "null"}], "default": None,
-                       "description": "streaming is not supported (true is refused)"}
+    props["stream"]["description"] = "server-sent events of chat.completion.chunk objects, ending with [DONE]"
     props["messages"]["maxItems"] = cfg.max_messages
     for key in ("max_tokens", "max_completion_tokens"):
         props[key]["anyOf"][0]["maximum"] = cfg.max_tokens_cap

@@ -192,7 +192,6 @@ BAD_VALUES = {
     "max_completion_tokens over the cap": {"max_completion_tokens": 257},
     "n a string": {"n": "1"},
     "stream a string": {"stream": "false"},
-    "stream true": {"stream": True},
     "include_reasoning an int": {"include_reasoning": 1},
     "seed a float": {"seed": 1.5},
     "seed negative": {"seed": -1},

@@ -23,7 +23,7 @@ from tests.fakes import ScriptedGenerator, good_answer
 KEY = "fuzz-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 EXAMPLES = 120  # per operation and generation mode: the whole run stays well under a minute on 2 cores
-FLOOR = {"GET /health": 20, "GET /v1/models": 20, "POST /v1/chat/completions": 300}  # cases each must have run
+FLOOR = {"GET /health": 20, "GET /v1/models": 20, "GET /v1/models/{model_id}": 20, "POST /v1/chat/completions": 300}  # cases each must have run
 
 
 class EngineBackend:
