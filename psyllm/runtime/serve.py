@@ -124,8 +124,14 @@ class HandleBackend:
             log_failure(request.request_id, exc, "engine stream failed")
             yield ChatDelta(error=f"{type(exc).__name__}: {exc}")
         finally:
-            if not finished:
-                call.cancel()
+            # Cancel only a call that reached a replica: before that, `cancel()` waits (blocking) for the
+            # assignment and re-raises its error (BackPressureError); an unassigned call is cancelled by Serve
+            # with the gateway request that made it.
+            if started and not finished:
+                try:
+                    call.cancel()
+                except Exception:  # noqa: BLE001 - best effort: the call already ended
+                    pass
 
 
 # The gateway's state lives in this module, reached only through top-level functions: cloudpickle ships those by

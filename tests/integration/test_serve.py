@@ -1,5 +1,6 @@
 """The Serve application on 127.0.0.1 with tiny models: auth, limits, the crisis layer, overload without lost
-or hung requests, and a killed replica that retrying clients ride out."""
+or hung requests, a killed replica that retrying clients ride out, and streaming with the official client (sync
+and async, a crisis conversation, a client that disconnects, 50 concurrent streams)."""
 import asyncio
 import json
 import os
@@ -93,6 +94,117 @@ def test_the_official_openai_client_gets_resources_for_an_earlier_disclosure(ser
     calm = client.chat.completions.create(model="psyllm-counselor", max_tokens=8,
                                           messages=[{"role": "user", "content": "work was fine today, ok"}])
     assert "988" not in calm.choices[0].message.content
+
+
+def test_the_official_client_streams_sync_and_async(served):
+    """stream=True through the official client: a role chunk, content deltas, a last chunk with finish_reason, usage
+    when asked; the async client too, streamed and not; models.retrieve; the judge (vLLM) streams its whole answer."""
+    from openai import AsyncOpenAI, NotFoundError, OpenAI
+
+    url, _ = served
+    client = OpenAI(base_url=f"{url}/v1", api_key=KEY, max_retries=0)
+    assert client.models.retrieve("psyllm-counselor").id == "psyllm-counselor"
+    with pytest.raises(NotFoundError):
+        client.models.retrieve("gpt-9")
+    chunks = list(client.chat.completions.create(
+        model="psyllm-counselor", messages=[{"role": "user", "content": "I feel tense before meetings."}],
+        max_completion_tokens=48, seed=1, stream=True, stream_options={"include_usage": True}, user="u-123"))
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert sum(1 for c in chunks if c.choices and c.choices[0].delta.content) >= 1
+    finals = [c for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert len(finals) == 1 and finals[0].choices[0].finish_reason in ("stop", "length")
+    assert chunks[-1].choices == [] and 0 < chunks[-1].usage.completion_tokens <= 48
+    assert all(getattr(c.choices[0].delta, "reasoning_content", None) is None for c in chunks if c.choices)
+
+    async def async_client():
+        aclient = AsyncOpenAI(base_url=f"{url}/v1", api_key=KEY, max_retries=0)
+        messages = [{"role": "developer", "content": "Be brief."}, {"role": "user", "content": "hello"}]
+        stream = await aclient.chat.completions.create(model="psyllm-counselor", messages=messages, max_tokens=8,
+                                                       stream=True)
+        got = [c async for c in stream]
+        whole = await aclient.chat.completions.create(model="psyllm-counselor", messages=messages, max_tokens=8)
+        judge = await aclient.chat.completions.create(model="psyllm-judge", messages=messages, max_tokens=8,
+                                                      stream=True)
+        return got, whole, [c async for c in judge]
+
+    got, whole, judge = asyncio.run(async_client())
+    assert got[0].choices[0].delta.role == "assistant" and got[-1].choices[0].finish_reason in ("stop", "length")
+    assert whole.choices[0].message.content is not None
+    assert judge[-1].choices[0].finish_reason in ("stop", "length") and judge[-1].model == "psyllm-judge"
+
+
+def test_a_crisis_conversation_streamed_starts_with_the_safety_question_and_resources(served):
+    from openai import OpenAI
+
+    url, _ = served
+    client = OpenAI(base_url=f"{url}/v1", api_key=KEY, max_retries=0)
+    stream = client.chat.completions.create(
+        model="psyllm-counselor", max_tokens=1, stream=True,
+        messages=[{"role": "user", "content": "I have pills saved and I am going to kill myself tonight."}])
+    chunks = list(stream)
+    first = chunks[0].choices[0].delta.content  # before the model's (one) token
+    assert "Are you safe right now?" in first and "988" in first
+    assert chunks[-1].model_extra["psyllm"]["crisis_resources"] is True
+
+
+def _stream_stats() -> dict:
+    from ray import serve
+
+    return serve.get_deployment_handle("psyllm-counselor", app_name="psyllm").stream_stats.remote().result()
+
+
+def test_a_client_that_disconnects_cancels_generation(served):
+    """The client closes a long stream after its first content chunk: the counselor replica stops that stream
+    before its end (counted by the replica) and holds no stream afterwards."""
+    from openai import OpenAI
+
+    url, _ = served
+    client = OpenAI(base_url=f"{url}/v1", api_key=KEY, max_retries=0)
+    before = _stream_stats()
+    for _ in range(2):
+        stream = client.chat.completions.create(model="psyllm-counselor", max_tokens=1000, temperature=1.0,
+                                                stream=True, messages=[{"role": "user", "content": "tell me more"}])
+        for chunk in stream:
+            if chunk.choices and chunk.choices[0].delta.content:
+                break
+        stream.close()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        stats = _stream_stats()
+        if stats["active"] == 0 and stats["stopped_early"] >= before["stopped_early"] + 1:
+            break
+        time.sleep(0.2)
+    assert stats["active"] == 0 and stats["stopped_early"] >= before["stopped_early"] + 1, (before, stats)
+
+
+def test_fifty_concurrent_streams_each_end_with_done_or_a_clean_error(served):
+    """50 streaming clients at once on loopback: every stream ends with `data: [DONE]` (a busy server's 503 is a
+    clean OpenAI error with Retry-After, retried), none hangs (each bounded by the client timeout)."""
+    url, _ = served
+    outcomes: list[str] = []
+
+    async def one(client, i):
+        body = {**ask(f"stream {i}: I feel low."), "stream": True}
+        for _ in range(60):
+            async with client.stream("POST", "/v1/chat/completions", json=body, headers=AUTH) as r:
+                if r.status_code == 503:
+                    assert (await r.aread()) and r.json()["error"]["code"] == "overloaded"
+                    outcomes.append("503")
+                    await asyncio.sleep(float(r.headers.get("retry-after", 1)))
+                    continue
+                assert r.status_code == 200, r.status_code
+                text = (await r.aread()).decode()
+                return "done" if text.endswith("data: [DONE]\n\n") else "error" if '"error"' in text else "cut"
+        return "gave up"
+
+    async def run():
+        async with httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(max_connections=100)) as c:
+            return await asyncio.gather(*(one(c, i) for i in range(50)))
+
+    started = time.time()
+    results = asyncio.run(run())
+    assert results == ["done"] * 50, results
+    assert time.time() - started < 120
 
 
 async def _burst(url: str, n: int, retry: bool) -> list[int]:
