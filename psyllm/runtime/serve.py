@@ -44,9 +44,13 @@ class EngineServer:
             finally:
                 it.close()
                 loop.call_soon_threadsafe(queue.put_nowait, None)
+                loop.call_soon_threadsafe(worker.set_result, None)
 
+        # A thread of its own per stream (it is held for the whole answer): the default executor has cpu+4
+        # threads, which queued streams behind each other well below max_ongoing_requests.
         self.streams["active"] += 1
-        worker = loop.run_in_executor(None, pump)
+        worker = loop.create_future()
+        threading.Thread(target=pump, name=f"stream-{request.request_id}", daemon=True).start()
         done = False
         try:
             while (delta := await queue.get()) is not None:
