@@ -6,11 +6,17 @@ against calling the same engine directly in-process, with the same closed-loop c
 
 Direct: `concurrency` client threads share one engine; each call generates one request (the engine serves one
 call at a time). Serve: the same clients over HTTP; the deployment joins concurrent requests into batches.
+
+Streaming (same run): time to first token (TTFT: the first non-empty content) and inter-token latency (ITL: the gaps
+between content pieces), p50/p99, for the engine's own `stream` called directly (`concurrency` streams at once) and
+for SSE through Serve, on the counselor route (content released sentence by sentence by the output screen) and on
+the judge route (same engine, no screen: the transport alone).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import tempfile
@@ -60,6 +66,81 @@ def direct(args) -> dict:
     return _summary(latencies, time.perf_counter() - t0)
 
 
+def _pcts(values: list[float]) -> tuple[float, float]:
+    v = sorted(values) or [float("nan")]
+    return 1000 * statistics.median(v), 1000 * v[min(len(v) - 1, int(0.99 * len(v)))]
+
+
+def _stream_summary(ttft: list[float], itl: list[float]) -> dict:
+    (t50, t99), (i50, i99) = _pcts(ttft), _pcts(itl)
+    return {"ttft_p50": t50, "ttft_p99": t99, "itl_p50": i50, "itl_p99": i99, "n": len(ttft)}
+
+
+def direct_stream(args) -> dict:
+    from psyllm.config.schema import EngineConfig
+    from psyllm.engines import build_generator
+    from psyllm.engines.base import ChatRequest, Sampling, stream_chat
+
+    gen = build_generator(EngineConfig(kind=args.engine, model=args.model, enforce_eager=True, max_model_len=2048,
+                                       gpu_memory_utilization=0.1 if args.engine == "vllm" else 0.85))
+    lock, ttft, itl, todo = threading.Lock(), [], [], list(range(args.stream_requests))
+
+    def client():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                i = todo.pop()
+            start = last = time.perf_counter()
+            first = True
+            req = ChatRequest([{"role": "user", "content": PROMPTS[i % 4]}], Sampling(max_tokens=args.stream_tokens))
+            for delta in stream_chat(gen, req):
+                now = time.perf_counter()
+                if delta.text:
+                    (ttft.append(now - start) if first else itl.append(now - last))
+                    first, last = False, now
+
+    threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return _stream_summary(ttft, itl)
+
+
+async def _sse_clients(url: str, args, model: str) -> dict:
+    import httpx
+
+    todo, ttft, itl = list(range(args.stream_requests)), [], []
+
+    async def client(c):
+        while todo:
+            i = todo.pop()
+            body = {"model": model, "messages": [{"role": "user", "content": PROMPTS[i % 4]}],
+                    "max_tokens": args.stream_tokens, "stream": True}
+            while True:
+                start = last = time.perf_counter()
+                first = True
+                async with c.stream("POST", "/v1/chat/completions", json=body) as r:
+                    if r.status_code == 503:
+                        await asyncio.sleep(0.05)
+                        continue
+                    async for line in r.aiter_lines():
+                        if not line.startswith("data: {"):
+                            continue
+                        choices = json.loads(line[6:]).get("choices") or [{}]
+                        if choices[0].get("delta", {}).get("content"):
+                            now = time.perf_counter()
+                            (ttft.append(now - start) if first else itl.append(now - last))
+                            first, last = False, now
+                break
+
+    async with httpx.AsyncClient(base_url=url, timeout=300, headers={"Authorization": "Bearer bench-key"}) as c:
+        await client_warmup(c)
+        await asyncio.gather(*(client(c) for _ in range(args.concurrency)))
+    return _stream_summary(ttft, itl)
+
+
 async def _http_clients(url: str, args) -> dict:
     import httpx
 
@@ -94,8 +175,15 @@ def served(args) -> dict:
     from psyllm.runtime.serve import start
 
     ray.init(num_cpus=max(4, os.cpu_count() or 1), include_dashboard=False, log_to_driver=False)
-    cfg = load_config(None, [
-        "serve.judge_enabled=false", f"serve.port={args.port}", f"serve.counselor.engine.kind={args.engine}",
+    # The judge route serves the same engine, so streaming is measured with and without the counselor's screen.
+    judge = [f"serve.judge.{k}" for k in (
+        f"engine.kind={args.engine}", f"engine.model={args.model}", "engine.enforce_eager=true",
+        "engine.max_model_len=2048", f"engine.num_gpus={1 if args.gpu else 0}", "autoscaling.min_replicas=1",
+        "autoscaling.max_replicas=1", f"max_ongoing_requests={args.concurrency}",
+        f"engine.gpu_memory_utilization={0.1 if args.engine == 'vllm' and not args.gpu else 0.85}",
+        f"max_queued_requests={4 * args.concurrency}")]
+    cfg = load_config(None, [*judge,
+        f"serve.port={args.port}", f"serve.counselor.engine.kind={args.engine}",
         f"serve.counselor.engine.model={args.model}", "serve.counselor.engine.enforce_eager=true",
         f"serve.counselor.engine.gpu_memory_utilization={0.1 if args.engine == 'vllm' and not args.gpu else 0.85}",
         "serve.counselor.engine.max_model_len=2048", f"serve.counselor.engine.num_gpus={1 if args.gpu else 0}",
@@ -103,7 +191,9 @@ def served(args) -> dict:
         f"serve.counselor.max_batch_size={args.concurrency}", f"serve.counselor.max_ongoing_requests={args.concurrency}",
         f"serve.counselor.max_queued_requests={4 * args.concurrency}"])
     try:
-        return asyncio.run(_http_clients(start(cfg), args))
+        url = start(cfg)
+        return (asyncio.run(_http_clients(url, args)), asyncio.run(_sse_clients(url, args, "psyllm-counselor")),
+                asyncio.run(_sse_clients(url, args, "psyllm-judge")))
     finally:
         serve.shutdown()
         ray.shutdown()
@@ -118,6 +208,8 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--max-tokens", type=int, default=16)
     ap.add_argument("--port", type=int, default=8031)
+    ap.add_argument("--stream-requests", type=int, default=64)
+    ap.add_argument("--stream-tokens", type=int, default=64)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if not args.model:
@@ -125,7 +217,8 @@ def main() -> None:
 
             args.model = str(build_tiny_model(os.path.join(tmp, "tiny")))
         d = direct(args)
-        s = served(args)
+        ds = direct_stream(args)
+        s, sc, sj = served(args)
     print(f"\nmodel {args.model}  engine {args.engine}  requests {args.requests}  concurrency {args.concurrency}"
           f"  max_tokens {args.max_tokens}")
     print(f"{'path':<34} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>8}")
@@ -133,6 +226,11 @@ def main() -> None:
         print(f"{name:<34} {r['p50_ms']:>9.1f} {r['p99_ms']:>9.1f} {r['rps']:>8.1f}")
     print(f"Serve / direct: p50 x{s['p50_ms'] / d['p50_ms']:.2f}, p99 x{s['p99_ms'] / d['p99_ms']:.2f}, "
           f"req/s x{s['rps'] / d['rps']:.2f}")
+    print(f"\nstreaming: requests {args.stream_requests}  concurrency {args.concurrency}  max_tokens {args.stream_tokens}")
+    print(f"{'path':<44} {'TTFT p50':>9} {'TTFT p99':>9} {'ITL p50':>8} {'ITL p99':>8}   (ms)")
+    for name, r in (("engine direct (stream)", ds), ("Serve SSE, judge route (no screen)", sj),
+                    ("Serve SSE, counselor (screened by sentence)", sc)):
+        print(f"{name:<44} {r['ttft_p50']:>9.1f} {r['ttft_p99']:>9.1f} {r['itl_p50']:>8.1f} {r['itl_p99']:>8.1f}")
 
 
 if __name__ == "__main__":
