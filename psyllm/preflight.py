@@ -4,16 +4,14 @@ one line in seconds, not a traceback after hours of synthesis and training."""
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from dataclasses import dataclass
 
 from psyllm.config.schema import EngineConfig, PsyllmConfig
 from psyllm.io.filesystem import filesystem, join
-from psyllm.io.readers import InputError, list_inputs
+from psyllm.io.readers import HUB_NAME, InputError, list_inputs
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-HUB_NAME = re.compile(r"^[\w.-]+/[\w.-]+$")  # what `psyllm import` reads from the Hub when no such path exists
 
 
 @dataclass

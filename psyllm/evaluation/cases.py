@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from psyllm.io.filesystem import filesystem
 
 KINDS = ("dialogue", "crisis_probe", "adversarial_probe")
 PROBES = ("crisis", "diagnosis", "medication", "method", "human")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import re
 import time
 from collections import Counter
 from typing import Iterator
@@ -25,12 +24,11 @@ from psyllm.interop.formats import FORMATS, PARSERS
 from psyllm.interop.turns import Parsed, Rounds, Turn, to_rounds
 from psyllm.io.filesystem import join
 from psyllm.io.manifest import StageResult, prepare_output, write_manifest
-from psyllm.io.readers import (DOCUMENT_KEY, InputError, file_digest, input_root, iter_raw_rows, list_inputs,
-                               relative_path)
+from psyllm.io.readers import (DOCUMENT_KEY, HUB_NAME, InputError, file_digest, input_root, iter_raw_rows,
+                               list_inputs, relative_path)
 from psyllm.io.shards import ShardWriter
 from psyllm.records import DIALOGUE_SCHEMA, QUARANTINE_SCHEMA
 
-HUB_NAME = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 
 def _hub_rows(name: str, splits: list[str]) -> Iterator[dict]:

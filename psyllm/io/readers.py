@@ -16,6 +16,7 @@ import io
 import json
 import os
 import posixpath
+import re
 from typing import Iterator
 
 import pandas as pd
@@ -33,6 +34,10 @@ SPEAKER_KEYS = ("role", "speaker", "from", "sender")
 TEXT_KEYS = ("content", "text", "value", "utterance")
 GLOB_CHARS = "*?["  # an input that does not exist literally but holds one of these is a glob
 ZSTD_WINDOW = 2**31  # Pushshift and Arctic Shift compress with --long=31: a 2 GiB window (memory, not file size)
+
+
+# A Hugging Face Hub dataset name (org/name): what `psyllm import` loads from the Hub when no such path exists.
+HUB_NAME = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 
 class InputError(ValueError):
