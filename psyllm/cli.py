@@ -2,31 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-from psyllm.config import ConfigError, load_config, to_dict, to_yaml
+from psyllm.config import ConfigError, load_config, to_yaml
+from psyllm.config.choices import IMPORT_FORMATS
+from psyllm.console import local_log_dir, log_dir, setup_logging
 from psyllm.io.manifest import OutputExistsError, RejectLimitExceeded, StageResult
 from psyllm.io.readers import InputError
-
-STAGES = {
-    "ingest": "posts (jsonl/json.gz/parquet/csv, local or s3://) -> clean, de-identified, triaged posts",
-    "synthesize": "ingest output -> multi-turn counseling dialogues with a clinical reasoning trace per counselor turn",
-    "filter": "dialogues -> kept/ and rejected/ on structure, quality, safety, dedup and an LLM judge",
-    "export": "filtered dialogues -> SFT splits (Parquet, OpenAI-messages JSONL, ShareGPT JSON) and a dataset card",
-    "train": "SFT splits -> full-parameter SFT with DeepSpeed ZeRO-3 under Ray Train -> a Hugging Face model folder",
-    "evaluate": "a served model (URL) or a model folder -> benchmark answers scored by a judge, statistics, report",
-    "import": "public dialogues (OpenR1-Psy, CPsyCoun, ESConv, counsel-chat, PsyQA, chat messages, ShareGPT; files, "
-              "s3:// or a Hub name) -> dialogues",
-}
-IMPORT_FORMATS = ["openr1-psy", "cpsycoun", "esconv", "counsel-chat", "psyqa", "messages", "sharegpt"]
-# The config section of a stage whose name is not a Python identifier.
-SECTIONS = {"import": "importer"}
-# stage -> (module, function) of its runner in psyllm.runtime; each takes (cfg, input, output).
-RUNNERS = {"ingest": ("psyllm.runtime.ingest", "run_ingest"), "synthesize": ("psyllm.runtime.synthesize", "run_synthesize"),
-           "filter": ("psyllm.runtime.filter", "run_filter"), "export": ("psyllm.export.stage", "run_export"),
-           "train": ("psyllm.runtime.train", "run_train"), "evaluate": ("psyllm.evaluation.stage", "run_evaluate"),
-           "import": ("psyllm.interop.importer", "run_import")}
+from psyllm.stages import COMMANDS, ORDER, STAGES
 
 
 def _output_options(p: argparse.ArgumentParser, output_help: str) -> None:
@@ -38,12 +21,16 @@ def _output_options(p: argparse.ArgumentParser, output_help: str) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="psyllm", description="Clinically grounded counseling LLMs, end to end.")
     sub = parser.add_subparsers(dest="stage", required=True)
-    commands = {**STAGES, "run": "the whole pipeline: ingest -> synthesize -> filter -> export -> train -> serve -> evaluate",
+    pipeline = " -> ".join(s for s in ORDER if s != "import")
+    commands = {**{name: STAGES[name].summary for name in COMMANDS}, "run": f"the whole pipeline: {pipeline}",
                 "serve": "serve the counselor and the judge (Ray Serve, OpenAI-compatible) until stopped",
                 "compare": "two evaluation runs side by side from MLflow, with paired statistics",
                 "inspect": "which layout a file or folder looks like, and its first dialogue or post as psyllm reads it"}
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true",
+                        help="show Ray's, vLLM's and DeepSpeed's logs on the console (always in <output>/logs/)")
     for name, help_text in commands.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         p.add_argument("-c", "--config", help="YAML with differences from the defaults")
         if name == "compare":
             p.add_argument("run_a")
@@ -99,19 +86,17 @@ def _print_summary(stage: str, result: StageResult) -> None:
             print(f"  {key:<{width}} {_fmt(value)}")
 
 
+def _print_logs() -> None:
+    folder = log_dir()
+    if folder is not None and folder.is_dir():
+        print(f"logs:   {folder}  (Ray's, vLLM's and DeepSpeed's too; `-v` shows them here)")
+
+
 def _run_stage(args, cfg) -> StageResult:
-    import importlib
+    from psyllm.stages import run_stage
 
-    from psyllm.tracking import stage_run
-    from psyllm.tracking.lineage import log_stage
-
-    module, function = RUNNERS[args.stage]
-    runner = getattr(importlib.import_module(module), function)
     extra = {"judge_target": args.judge} if args.stage == "evaluate" else {}
-    with stage_run(cfg.tracking, args.stage) as run:
-        result = runner(cfg, args.input, args.output, **extra)
-        log_stage(run, result, to_dict(getattr(cfg, SECTIONS.get(args.stage, args.stage))), args.stage)
-    return result
+    return run_stage(cfg, args.stage, args.input, args.output, **extra)
 
 
 def _run_pipeline(args, cfg) -> int:
@@ -129,6 +114,7 @@ def _run_pipeline(args, cfg) -> int:
         print(f"psyllm run: {exc}", file=sys.stderr)
         return 3
     print(format_summary(result, cfg.tracking.tracking_uri if cfg.tracking.enabled else None))
+    _print_logs()
     return 0
 
 
@@ -166,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [e for e in extra if e.startswith("-")]
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging(args.verbose, local_log_dir(getattr(args, "output", None)), args.stage, args.stage == "run")
     overrides = list(args.overrides) + extra
     if getattr(args, "overwrite", False):
         overrides.append("output.overwrite=true")
@@ -223,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"psyllm {args.stage}: {exc}", file=sys.stderr)
         return 3
     _print_summary(args.stage, result)
+    _print_logs()
     return 0
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
 
+from psyllm.stages import ORDER as STAGES  # the one stage table
+
 RISK_LEVELS = ("none", "low", "moderate", "high", "imminent")  # psyllm.safety.assess.LEVELS (a test keeps them equal)
-STAGES = ("import", "ingest", "synthesize", "filter", "export", "train", "serve", "evaluate")
 IMPORT_FORMATS = ("openr1-psy", "cpsycoun", "esconv", "counsel-chat", "psyqa", "messages", "sharegpt")
 RUBRICS = ("cpsycoune", "psyllm")
 

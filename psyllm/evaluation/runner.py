@@ -21,7 +21,7 @@ from psyllm.evaluation.cases import Case, Prefix, prefixes
 from psyllm.evaluation.probes import check_probe
 from psyllm.evaluation.rubric import Dimension, rubric, verdict_schema
 from psyllm.evaluation.stats import bootstrap_ci, kappa_ci
-from psyllm.export.sft import system_prompt
+from psyllm.prompts.render import deployed_system_prompt
 from psyllm.prompts.render import render
 from psyllm.synthesis.parse import SynthesisError, load_json
 
@@ -73,7 +73,7 @@ def _sampling(s: SamplingConfig, seed: int | None = None) -> Sampling:
 
 def answer(cfg: EvaluateConfig, cases: list[Case], model: Generator) -> list[Item]:
     """The model's answer to every prefix of every case (in psyllm's counselor system prompt)."""
-    system = {"role": "system", "content": system_prompt(cfg.locale)}
+    system = {"role": "system", "content": deployed_system_prompt(cfg.locale)}
     todo: list[Prefix] = [p for c in cases for p in prefixes(c)]
     requests = [ChatRequest([system] + p.history, _sampling(cfg.sampling), request_id=p.item_id) for p in todo]
     items = []

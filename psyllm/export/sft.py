@@ -2,14 +2,7 @@
 and OpenAI-messages layouts LLaMA-Factory and TRL read."""
 from __future__ import annotations
 
-from psyllm.clinical.crisis import resources_for
-from psyllm.prompts.render import render
-
 SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt"}
-
-
-def system_prompt(locale: str, version: str = "v1") -> str:
-    return render("sft", version, "system", resources=resources_for(locale).text())
 
 
 def assistant_content(reasoning: str, reply: str, include_reasoning: bool) -> str:

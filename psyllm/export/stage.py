@@ -10,7 +10,8 @@ from psyllm import __version__
 from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import PsyllmConfig
 from psyllm.export.card import dataset_card
-from psyllm.export.sft import system_prompt, to_messages, to_sharegpt
+from psyllm.export.sft import to_messages, to_sharegpt
+from psyllm.prompts.render import deployed_system_prompt
 from psyllm.export.splits import SPLITS, assign_splits, groups
 from psyllm.interop.openr1 import to_openr1_row
 from psyllm.io.filesystem import join
@@ -44,7 +45,7 @@ def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     dialogues = [row for batch in iter_batches(join(input_uri, "kept"), storage) for row in batch.to_pylist()]
     group_of = groups(dialogues, ecfg.cluster_threshold)
     split_of = assign_splits(list(group_of.values()), ecfg.validation_fraction, ecfg.test_fraction, ecfg.split_seed)
-    system = system_prompt(ecfg.locale, ecfg.system_prompt_version)
+    system = deployed_system_prompt(ecfg.locale, ecfg.system_prompt_version)
 
     records = {s: [] for s in SPLITS}
     openr1 = {s: [] for s in SPLITS}

@@ -5,7 +5,7 @@ import re
 
 from psyllm.config.schema import QualityConfig
 from psyllm.filters.base import Verdict, check, dialogue_text
-from psyllm.ingest.language import detect_language
+from psyllm.text.language import detect_language
 
 
 def repeated_ngram_fraction(text: str, n: int) -> float:

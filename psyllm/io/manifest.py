@@ -5,7 +5,7 @@ import json
 import time
 
 from psyllm.io.filesystem import filesystem, join
-from psyllm.io.ownership import (ALWAYS, MANIFEST, MARKER, TMP, describe, listed_files, matches, read_record,
+from psyllm.io.ownership import (ALWAYS, LOGS, MANIFEST, MARKER, TMP, describe, listed_files, matches, read_record,
                                  remove_owned, survey, within, write_record)
 from psyllm.io.readers import InputError
 from psyllm.io.shards import write_bytes_atomic
@@ -77,14 +77,14 @@ def prepare_output(dir_uri: str, fingerprint: str, overwrite: bool, storage=None
     writes = tuple(writes)
     record = read_record(fs, path)
     if record is None:
-        if fs.exists(path) and fs.ls(path):
+        if fs.exists(path) and [p for p in fs.ls(path, detail=False) if p.rstrip("/").rsplit("/", 1)[-1] != "logs"]:
             raise OutputExistsError(f"{dir_uri} is not empty and is not a psyllm output; refusing to clear it")
     else:
         same = not complete and record.get("fingerprint") == fingerprint
         kept = (("**",) if resume else tuple(keep)) if same else ()
         previous = tuple(record["writes"]) if record.get("writes") is not None else writes  # a pre-record marker
         owned, foreign = survey(fs, path, previous, listed_files(existing))
-        doomed = [r for r in owned if r != MARKER
+        doomed = [r for r in owned if r != MARKER and not matches(r, LOGS)
                   and (r.rsplit("/", 1)[-1].startswith(TMP) or not any(matches(r, k) for k in kept))]
         if foreign and kept != ("**",):  # a full resume deletes only temporaries; anything else is a clear
             raise OutputExistsError(

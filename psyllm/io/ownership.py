@@ -19,7 +19,8 @@ from psyllm.io.filesystem import is_local, remove_files
 
 MANIFEST = "manifest.json"
 MARKER = ".psyllm-output"  # the in-progress record; an unmarked non-empty folder is never cleared
-ALWAYS = (MANIFEST, MARKER)
+LOGS = "logs/**"  # psyllm's console logs of runs into this folder (psyllm/console.py): kept across reruns
+ALWAYS = (MANIFEST, MARKER, LOGS)
 TMP = ".tmp-"  # write_bytes_atomic's temporary names: never a finished file
 
 

@@ -70,6 +70,11 @@ def draft_messages(post: str, focus: list[str], crisis: bool, locale: str, versi
             {"role": "user", "content": render("draft", version, "user", **ctx)}]
 
 
+def deployed_system_prompt(locale: str, version: str = "v1") -> str:
+    """The system prompt the fine-tuned counselor is trained with and served with (one text for both)."""
+    return render("sft", version, "system", resources=resources_for(locale).text())
+
+
 def counselor_system_prompt(crisis: bool, locale: str, output_format: str, reply_max_words: int,
                             include_icd11: bool = True, version: str = "v1") -> str:
     icd11 = sorted(chapter6().items()) if include_icd11 else []

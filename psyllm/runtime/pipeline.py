@@ -3,12 +3,10 @@ parent run with a child run per stage. Each stage writes <output>/<stage>; a rer
 (same fingerprint) and serves the model again only when the evaluation still has to run."""
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from dataclasses import dataclass, field, replace
 
-from psyllm.cli import RUNNERS, SECTIONS
 from psyllm.config import ConfigError, to_dict
 from psyllm.config.loader import flatten
 from psyllm.config.schema import PsyllmConfig
@@ -16,11 +14,10 @@ from psyllm.io.filesystem import display_uri, join
 from psyllm.io.manifest import StageResult, read_manifest
 from psyllm.preflight import check_resources, preflight
 from psyllm.runtime.session import ray_session
+from psyllm.stages import ORDER, STAGES, run_stage
 from psyllm.tracking import pipeline_run, stage_run
-from psyllm.tracking.lineage import log_stage
 
 log = logging.getLogger(__name__)
-ORDER = ("ingest", "synthesize", "import", "filter", "export", "train", "serve", "evaluate")
 
 
 @dataclass
@@ -99,19 +96,13 @@ def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
                 if stage == "serve":
                     _serve(cfg, output_uri, parent.run_id, result)
                     continue
-                module, function = RUNNERS[stage]
-                runner = getattr(importlib.import_module(module), function)
-                with stage_run(cfg.tracking, stage, parent.run_id) as run:
-                    if stage == "evaluate":
-                        target = result.eval_target or _counselor_model(cfg, output_uri)
-                        # The trained model alone, for the model-level probes next to the served system's.
-                        raw = _counselor_model(cfg, output_uri) if result.eval_target and not cfg.evaluate.raw_model else ""
-                        res = runner(replace(cfg, evaluate=replace(cfg.evaluate, raw_model=raw)) if raw else cfg,
-                                     target, join(output_uri, "evaluate"))
-                    else:
-                        res = runner(cfg, inputs[stage], join(output_uri, stage))
-                    log_stage(run, res, to_dict(getattr(cfg, SECTIONS.get(stage, stage))), stage)
-                result.results[stage] = res
+                stage_cfg, source = cfg, inputs.get(stage)
+                if stage == "evaluate":
+                    source = result.eval_target or _counselor_model(cfg, output_uri)
+                    # The trained model alone, for the model-level probes next to the served system's.
+                    raw = _counselor_model(cfg, output_uri) if result.eval_target and not cfg.evaluate.raw_model else ""
+                    stage_cfg = replace(cfg, evaluate=replace(cfg.evaluate, raw_model=raw)) if raw else cfg
+                result.results[stage] = run_stage(stage_cfg, stage, source, join(output_uri, stage), parent.run_id)
         finally:
             if result.served_url:
                 from ray import serve
@@ -122,37 +113,12 @@ def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
     return result
 
 
-def _figures(stage: str, c: dict) -> str:
-    """The few numbers that say how a stage went."""
-    if stage == "ingest":
-        return f"read {c.get('read')}, kept {c.get('kept')}, quarantined {c.get('quarantined')}, duplicates {c.get('duplicates')}"
-    if stage == "synthesize":
-        return f"dialogues {c.get('dialogues')}, dead letters {c.get('dead_letters')}"
-    if stage == "import":
-        return f"read {c.get('read')}, dialogues {c.get('dialogues')}, quarantined {c.get('quarantined')}"
-    if stage == "filter":
-        return f"kept {c.get('kept')}, rejected {c.get('rejected')}"
-    if stage == "export":
-        return ", ".join(f"{k} {v}" for k, v in (c.get("by_split") or {}).items())
-    if stage == "train":
-        first, final = c.get("first_loss"), c.get("final_loss")
-        losses = f", loss {first:.2f} -> {final:.2f}" if first is not None and final is not None else ""
-        return f"steps {c.get('steps')}/{c.get('total_steps')}{losses}"
-    if stage == "evaluate":
-        dims = "; ".join(f"{k} {d['mean']:.2f} [{d['low']:.2f}, {d['high']:.2f}]" for k, d in c.get("dimensions", {}).items()
-                         if d.get("n"))
-        probes = ", ".join(f"{level} {k} {v['passed']}/{v['n']}" for level, kinds in c.get("safety_suite", {}).items()
-                           for k, v in kinds.items() if v.get("n"))
-        return f"{dims or 'no scores'}; {probes}"
-    return ""
-
-
 def format_summary(result: PipelineResult, tracking_uri: str | None) -> str:
     out = display_uri(result.output)
     lines = [f"\npipeline: done in {result.seconds:.0f} s -> {out}" + (f"  (MLflow run {result.run_id})" if result.run_id else ""),
              f"  {'stage':<11} {'state':<8} figures"]
     for stage, res in result.results.items():
-        lines.append(f"  {stage:<11} {'skipped' if res.skipped else 'done':<8} {_figures(stage, res.counts)}")
+        lines.append(f"  {stage:<11} {'skipped' if res.skipped else 'done':<8} {STAGES[stage].figures(res.counts)}")
     if "train" in result.results:
         lines.append(f"model:  {result.results['train'].manifest.get('model_dir')}")
     if "evaluate" in result.results:

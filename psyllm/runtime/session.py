@@ -6,6 +6,7 @@ import logging
 import os
 from pathlib import Path
 
+from psyllm import console
 from psyllm.config.schema import RuntimeConfig
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,14 @@ def _start_local(ray, cfg: RuntimeConfig) -> None:
         log.warning("Ray token auth is off (RAY_AUTH_MODE in the environment): this local Ray accepts any "
                     "process on the machine; meant for throwaway test clusters only")
     with _single_node_mode():
-        context = ray.init(**_local_init_args(cfg), log_to_driver=True)
+        # Workers' output (vLLM, DeepSpeed, Train's controller) stays in Ray's session files unless `-v`.
+        context = ray.init(**_local_init_args(cfg), log_to_driver=console.verbose())
     if context.address_info["node_ip_address"] != LOOPBACK:  # Ray changed how it binds: refuse rather than expose
         ray.shutdown()
         raise RuntimeError(f"local Ray bound {context.address_info['node_ip_address']}, not {LOOPBACK}")
     _tighten_default_token_file()
+    console.route_library_loggers()
+    console.link_ray_logs(context.address_info.get("session_dir"))
 
 
 @contextlib.contextmanager
@@ -80,9 +84,10 @@ def ray_session(cfg: RuntimeConfig):
         yield ray
         return
     address = cfg.address or os.environ.get("RAY_ADDRESS")
+    console.route_library_loggers()  # before init: Ray logs its own start
     if address:
         # A cluster with token auth (KubeRay authOptions) gives its pods RAY_AUTH_MODE and RAY_AUTH_TOKEN.
-        ray.init(address=address, log_to_driver=True)
+        ray.init(address=address, log_to_driver=console.verbose())
     else:
         _start_local(ray, cfg)
     try:
@@ -96,4 +101,6 @@ def configure_data_context(cfg: RuntimeConfig) -> None:
 
     ctx = DataContext.get_current()
     ctx.execution_options.preserve_order = cfg.preserve_order
-    ctx.enable_progress_bars = True
+    ctx.enable_progress_bars = True  # one live line per dataset: rows, rate, ETA
+    ctx.enable_operator_progress_bars = console.verbose()  # one per operator only with -v
+    ctx.print_on_execution_start = console.verbose()  # the executor's plan, for -v

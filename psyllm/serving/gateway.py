@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from psyllm.config.schema import ServeConfig
 from psyllm.engines.base import ChatDelta, ChatRequest, ChatResponse
-from psyllm.export.sft import system_prompt
+from psyllm.prompts.render import deployed_system_prompt
 from psyllm.safety.model_layer import parse_verdict, risk_request
 from psyllm.safety.replies import screen
 from psyllm.serving import errors
@@ -80,7 +80,7 @@ def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys
                   responses=COMMON_ERRORS)
     layer = CrisisLayer(cfg)
     screened: Counter = Counter()  # replies the output screen replaced, by kind (per replica; no text)
-    system = system_prompt(cfg.locale)
+    system = deployed_system_prompt(cfg.locale)
     models = [cfg.counselor.name] + ([cfg.judge.name] if cfg.judge_enabled else [])
     retry = {"Retry-After": str(cfg.retry_after_s)}
 

@@ -1,6 +1,7 @@
 import pytest
 
-from psyllm.cli import STAGES, main
+from psyllm.cli import main
+from psyllm.stages import COMMANDS
 
 
 @pytest.mark.parametrize("stage", ["synthesize", "filter", "export"])
@@ -12,7 +13,7 @@ def test_stage_refuses_an_input_that_is_not_a_finished_upstream_output(stage, tm
 
 
 def test_every_stage_has_the_same_shape(capsys):
-    for stage in STAGES:
+    for stage in COMMANDS:
         assert main([stage, "--print-config"]) == 0
 
 

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from psyllm.cli import STAGES
+from psyllm.stages import COMMANDS
 from psyllm.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def test_the_validator_catches_a_misspelled_field():
 def test_there_is_a_cluster_a_service_and_a_job_per_stage():
     kinds = {p.name: yaml.safe_load(p.read_text())["kind"] for p in MANIFESTS}
     assert kinds["raycluster.yaml"] == "RayCluster" and kinds["rayservice.yaml"] == "RayService"
-    assert {f"rayjob-{s}.yaml" for s in STAGES} | {"rayjob-pipeline.yaml"} <= {n for n, k in kinds.items() if k == "RayJob"}
+    assert {f"rayjob-{s}.yaml" for s in COMMANDS} | {"rayjob-pipeline.yaml"} <= {n for n, k in kinds.items() if k == "RayJob"}
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
@@ -120,13 +120,17 @@ def test_ray_launcher_config_validates():
 def test_job_entrypoints_are_thin_and_document_their_submit_command(path):
     text = path.read_text()
     stage = "run" if path.stem == "pipeline" else path.stem
-    assert stage == "run" or stage in STAGES
+    assert stage == "run" or stage in COMMANDS
     assert f'main(["{stage}", *sys.argv[1:]])' in text
     doc = text.split('"""')[1]
     command = " ".join(doc.replace("\\\n", " ").split())
     assert "ray job submit" in command and "--working-dir ." in command and "--runtime-env cluster/runtime_env.yaml" in command
     _check_entrypoint(command.split(" -- ", 1)[1])
     assert (REPO / "cluster" / "kuberay" / f"rayjob-{path.stem}.yaml").is_file()
+
+
+def test_every_stage_in_the_table_has_its_job_and_nothing_else_does():
+    assert {p.stem for p in JOBS} == {*COMMANDS, "pipeline"}
 
 
 def _project_requirements() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Text helpers shared by every stage: normalization, hashing keys, language detection."""
