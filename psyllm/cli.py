@@ -93,7 +93,7 @@ def _print_logs() -> None:
 
 
 def _run_stage(args, cfg) -> StageResult:
-    from psyllm.stages import run_stage
+    from psyllm.stage_runner import run_stage
 
     extra = {"judge_target": args.judge} if args.stage == "evaluate" else {}
     return run_stage(cfg, args.stage, args.input, args.output, **extra)

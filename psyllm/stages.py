@@ -72,15 +72,3 @@ ORDER: tuple[str, ...] = tuple(STAGES)  # the pipeline's order; `pipeline.stages
 # Stages with a command of their own (`psyllm <stage>`); serve is its own command with other options.
 COMMANDS: tuple[str, ...] = tuple(s.name for s in _TABLE if s.runner)
 
-
-def run_stage(cfg, name: str, input_uri: str, output_uri: str, parent_run_id: str | None = None, **extra):
-    """Run one stage as an MLflow run (a child of `parent_run_id` in a pipeline) and log what it did."""
-    from psyllm.config import to_dict
-    from psyllm.tracking import stage_run
-    from psyllm.tracking.lineage import log_stage
-
-    stage = STAGES[name]
-    with stage_run(cfg.tracking, name, parent_run_id) as run:
-        result = stage.load()(cfg, input_uri, output_uri, **extra)
-        log_stage(run, result, to_dict(getattr(cfg, stage.section)), name)
-    return result

@@ -16,7 +16,8 @@ from psyllm.export.splits import SPLITS, assign_splits, groups
 from psyllm.interop.openr1 import to_openr1_row
 from psyllm.io.filesystem import join
 from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
-from psyllm.io.shards import ShardWriter, iter_batches, write_bytes_atomic
+from psyllm.io.atomic import write_bytes_atomic
+from psyllm.io.shards import ShardWriter, iter_batches
 from psyllm.records import SFT_SCHEMA
 
 

@@ -8,7 +8,7 @@ from psyllm.io.filesystem import filesystem, join
 from psyllm.io.ownership import (ALWAYS, LOGS, MANIFEST, MARKER, TMP, describe, listed_files, matches, read_record,
                                  remove_owned, survey, within, write_record)
 from psyllm.io.readers import InputError
-from psyllm.io.shards import write_bytes_atomic
+from psyllm.io.atomic import write_bytes_atomic
 
 
 class OutputExistsError(RuntimeError):

@@ -3,13 +3,13 @@ place. A finished output's shards are read back only if their sha256 matches the
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from psyllm.io.filesystem import children, filesystem, is_local, is_remote, join, move
+from psyllm.io.atomic import write_bytes_atomic
+from psyllm.io.filesystem import children, filesystem, is_remote, join
+from psyllm.io.manifest import read_manifest
 from psyllm.io.readers import InputError
 
 SHARDS = "part-*.parquet"
@@ -17,35 +17,6 @@ SHARDS = "part-*.parquet"
 
 class CorruptShardError(InputError):
     """A shard's bytes are not the ones its manifest recorded (or it is missing)."""
-
-
-def write_bytes_atomic(dir_uri: str, name: str, data: bytes, storage=None, rows: int | None = None) -> dict:
-    """Write `data` as `dir_uri/name` via a temporary name; return {name, rows, sha256, bytes}."""
-    fs, dir_path = filesystem(dir_uri, storage)
-    fs.makedirs(dir_path, exist_ok=True)
-    tmp = join(dir_path, f".tmp-{uuid.uuid4().hex}-{name}")
-    if is_local(fs):
-        _write_durable(tmp, join(dir_path, name), data)
-    else:  # an object appears whole or not at all; move() copies it under its name without globbing
-        with fs.open(tmp, "wb") as fh:
-            fh.write(data)
-        move(fs, tmp, join(dir_path, name))
-    return {"name": name, "rows": rows, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-
-
-def _write_durable(tmp: str, final: str, data: bytes) -> None:
-    """The bytes reach the disk before the rename, and the rename before we return: after a crash the final
-    name holds the whole shard or does not exist (never a renamed but empty or torn file)."""
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, final)
-    folder = os.open(os.path.dirname(final), os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 def write_table_atomic(table: pa.Table, dir_uri: str, name: str, storage=None) -> dict:
@@ -104,8 +75,6 @@ class ShardWriter:
 def recorded_shards(dir_uri: str, storage=None) -> list[dict] | None:
     """The shard entries a manifest records for the folder `dir_uri` (the output's `posts`, or export's
     `parquet/train` two levels down), or None when no manifest lists it (staging, an unfinished run)."""
-    from psyllm.io.manifest import read_manifest  # manifest.py imports this module for its atomic write
-
     parts = (dir_uri if is_remote(dir_uri) else filesystem(dir_uri)[1]).rstrip("/").split("/")
     for depth in (1, 2):
         parent = "/".join(parts[:-depth])

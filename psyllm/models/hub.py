@@ -45,7 +45,7 @@ def fetchable(model_id: str, timeout_s: float = 5.0) -> bool:
 
 def hub_models(cfg) -> list[tuple[str, str]]:
     """(config path, model id) of every Hub model the configured stages will load (not local folders or tiny)."""
-    from psyllm.preflight import engines
+    from psyllm.config.engines import engines
 
     named = [(f"{e.where}.model", e.cfg.model) for e in engines(cfg) if e.cfg.kind != "openai"]
     if "train" in cfg.pipeline.stages:

@@ -14,7 +14,8 @@ from psyllm.io.filesystem import display_uri, join
 from psyllm.io.manifest import StageResult, read_manifest
 from psyllm.preflight import check_resources, preflight
 from psyllm.runtime.session import ray_session
-from psyllm.stages import ORDER, STAGES, run_stage
+from psyllm.stage_runner import run_stage
+from psyllm.stages import ORDER, STAGES
 from psyllm.tracking import pipeline_run, stage_run
 
 log = logging.getLogger(__name__)

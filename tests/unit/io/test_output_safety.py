@@ -8,7 +8,8 @@ import pytest
 
 from psyllm.io.manifest import OutputExistsError, prepare_output, read_manifest, write_manifest
 from psyllm.io.readers import list_inputs
-from psyllm.io.shards import CorruptShardError, ShardWriter, iter_batches, read_table, write_bytes_atomic
+from psyllm.io.atomic import write_bytes_atomic
+from psyllm.io.shards import CorruptShardError, ShardWriter, iter_batches, read_table
 
 SCHEMA = pa.schema([("x", pa.int64())])
 WRITES = ("posts/part-*.parquet", "model/**")
