@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
 from dataclasses import replace
 
-from psyllm import __version__
-from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import EngineConfig, PsyllmConfig
 from psyllm.engines import build_generator
 from psyllm.evaluation.cases import SAMPLE, load_cases, prefixes, select
 from psyllm.evaluation.report import write_report
 from psyllm.evaluation.runner import item_rows, rejudge, run_benchmark
 from psyllm.io.filesystem import display_uri, filesystem, is_remote
-from psyllm.io.manifest import StageResult, prepare_output, read_manifest, write_manifest
+from psyllm.io.manifest import StageResult, read_manifest
+from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.io.readers import InputError, inputs_digest
 from psyllm.tracking.traces import record_items
 
@@ -66,11 +64,10 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
     if not cases:
         raise InputError(f"no cases in split {ecfg.split!r} of {cases_uri}")
     digest = inputs_digest(cases_uri, storage)  # a file, or a folder of case files (CPsyCounE as published)
-    fp = fingerprint("evaluate", to_dict(ecfg), model_target, judge_engine.base_url or judge_engine.model, digest, __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(cases_uri,))
-    if done is not None:
-        return StageResult(output_uri, done, skipped=True)
-    started = time.time()
+    out = StageOutput("evaluate", ecfg, cfg, output_uri, (model_target, judge_engine.base_url or judge_engine.model,
+                                                         digest), writes=WRITES, guard=(cases_uri,))
+    if out.done:
+        return out.done
     model = build_generator(model_engine, ecfg.seed)
     judge = model if judge_engine == model_engine else build_generator(judge_engine, ecfg.seed)
     level, raw, gateway = ("system", None, None) if _is_url(model_target) else ("model", None, _gateway(cfg))
@@ -95,13 +92,8 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
     if is_remote(output_uri):
         fs, path = filesystem(output_uri, storage)
         fs.put(local.rstrip("/") + "/", path, recursive=True)
-    manifest = {"stage": "evaluate", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
-                "inputs": [{"uri": display_uri(cases_uri), "sha256": digest, "bytes": None}],
-                "config": to_dict(ecfg), "model": model_target, "judge": meta["judge"], "counts": summary,
-                "artifacts": [f"{local}/{f}" for f in files],  # local copies, for the tracking run
-                "seconds": round(time.time() - started, 3), "shards": {}}
-    write_manifest(output_uri, manifest, storage)
-    return StageResult(output_uri, manifest, skipped=False)
+    return out.finish(summary, {}, [input_entry(display_uri(cases_uri), digest)], model=model_target,
+                      judge=meta["judge"], artifacts=[f"{local}/{f}" for f in files])  # local copies, for tracking
 
 
 def run_human_ratings(cfg: PsyllmConfig, ratings_uri: str, output_uri: str) -> dict:

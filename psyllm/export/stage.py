@@ -3,11 +3,8 @@ dataset card. Runs in one process (no Ray): it is I/O over already filtered data
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 
-from psyllm import __version__
-from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import PsyllmConfig
 from psyllm.export.card import dataset_card
 from psyllm.export.sft import to_messages, to_sharegpt
@@ -15,9 +12,10 @@ from psyllm.prompts.render import deployed_system_prompt
 from psyllm.export.splits import SPLITS, assign_splits, groups
 from psyllm.interop.openr1 import to_openr1_row
 from psyllm.io.filesystem import join
-from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
+from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.atomic import write_bytes_atomic
 from psyllm.io.shards import ShardWriter, iter_batches
+from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import SFT_SCHEMA
 
 
@@ -38,11 +36,9 @@ WRITES = (*(f"parquet/{s}/part-*.parquet" for s in SPLITS), *(f"messages/{s}.jso
 def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     ecfg, storage = cfg.export, cfg.storage
     upstream = require_finished(input_uri, "kept", "filter", storage)
-    fp = fingerprint("export", to_dict(ecfg), upstream["fingerprint"], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(input_uri,))
-    if done is not None:
-        return StageResult(output_uri, done, skipped=True)
-    started = time.time()
+    out = StageOutput("export", ecfg, cfg, output_uri, (upstream["fingerprint"],), writes=WRITES, guard=(input_uri,))
+    if out.done:
+        return out.done
     dialogues = [row for batch in iter_batches(join(input_uri, "kept"), storage) for row in batch.to_pylist()]
     group_of = groups(dialogues, ecfg.cluster_threshold)
     split_of = assign_splits(list(group_of.values()), ecfg.validation_fraction, ecfg.test_fraction, ecfg.split_seed)
@@ -74,8 +70,4 @@ def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
               "groups": len(set(group_of.values())), "posts": len({d["post_id"] for d in dialogues}),
               "by_route": dict(Counter(d["route"] for d in dialogues))}
     write_bytes_atomic(output_uri, "README.md", dataset_card(counts, upstream, ecfg.include_reasoning).encode(), storage)
-    manifest = {"stage": "export", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
-                "inputs": [{"uri": join(input_uri, "kept"), "sha256": upstream["fingerprint"], "bytes": None}],
-                "config": to_dict(ecfg), "counts": counts, "shards": shards, "seconds": round(time.time() - started, 3)}
-    write_manifest(output_uri, manifest, storage)
-    return StageResult(output_uri, manifest, skipped=False)
+    return out.finish(counts, shards, [input_entry(join(input_uri, "kept"), upstream["fingerprint"])])

@@ -6,14 +6,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import time
 from collections import Counter
 from typing import Iterator
 
-from psyllm import __version__
 from psyllm.clinical.frameworks import detect_approach
 from psyllm.clinical.icd11 import find_codes
-from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import ImportConfig, PsyllmConfig
 from psyllm.ingest.deid import Deidentifier
 from psyllm.ingest.hygiene import clean_text
@@ -23,7 +20,8 @@ from psyllm.safety import assess_conversation, at_least
 from psyllm.interop.formats import FORMATS, PARSERS
 from psyllm.interop.turns import Parsed, Rounds, Turn, to_rounds
 from psyllm.io.filesystem import join
-from psyllm.io.manifest import StageResult, prepare_output, write_manifest
+from psyllm.io.manifest import StageResult
+from psyllm.io.stage_output import StageOutput
 from psyllm.io.readers import (DOCUMENT_KEY, HUB_NAME, InputError, file_digest, input_root, iter_raw_rows,
                                list_inputs, relative_path)
 from psyllm.io.shards import ShardWriter
@@ -173,12 +171,10 @@ def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     if first is None:  # an empty input is a mistake to report, not a run with zero dialogues
         raise InputError(f"{input_uri}: no records to import (the input is empty)")
     rows = itertools.chain([first], rows)
-    fp = fingerprint("import", to_dict(icfg), [i["sha256"] or i["uri"] for i in inputs], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES,
-                          inputs=(input_uri, *(i["uri"] for i in inputs)))
-    if done is not None:
-        return StageResult(output_uri, done, skipped=True)
-    started = time.time()
+    out = StageOutput("import", icfg, cfg, output_uri, ([i["sha256"] or i["uri"] for i in inputs],), writes=WRITES,
+                      guard=(input_uri, *(i["uri"] for i in inputs)))
+    if out.done:
+        return out.done
     parse = PARSERS[icfg.format]
     deid = Deidentifier() if icfg.deidentify else None
     dialogues = ShardWriter(join(output_uri, "dialogues"), DIALOGUE_SCHEMA, cfg.output.shard_rows, storage)
@@ -205,8 +201,4 @@ def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
               "chars": ledger.counts()}
     if read > counts["dialogues"] + counts["quarantined"]:  # every row gives a dialogue (PsyQA: one per answer) or a quarantine row
         raise RuntimeError(f"import lost rows: {counts}")
-    manifest = {"stage": "import", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
-                "format": icfg.format, "inputs": inputs, "config": to_dict(icfg), "counts": counts,
-                "seconds": round(time.time() - started, 3), "shards": shards}
-    write_manifest(output_uri, manifest, storage)
-    return StageResult(output_uri, manifest, skipped=False)
+    return out.finish(counts, shards, inputs, format=icfg.format)

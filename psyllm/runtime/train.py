@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import torch
 
-from psyllm import __version__
-from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import PsyllmConfig, TrainConfig
 from psyllm.io.filesystem import display_uri, filesystem, is_remote, join
 from psyllm.config.loader import ConfigError
-from psyllm.io.manifest import RejectLimitExceeded, StageResult, prepare_output, require_finished, write_manifest
+from psyllm.io.manifest import RejectLimitExceeded, StageResult, require_finished
+from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.io.shards import ShardWriter
 from psyllm.models.templates import template_name, training_template
 from psyllm.records import TRAIN_QUARANTINE_SCHEMA
@@ -221,25 +219,22 @@ def run_train(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult
 
     tcfg, storage = cfg.train, cfg.storage
     upstream = require_finished(input_uri, "parquet/train", "export", storage)
-    fp = fingerprint("train", to_dict(tcfg), upstream["fingerprint"], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(input_uri,),
-                          keep=RESUMABLE)
-    if done is not None:
-        return StageResult(output_uri, done, skipped=True)
+    stage = StageOutput("train", tcfg, cfg, output_uri, (upstream["fingerprint"],), writes=WRITES, guard=(input_uri,),
+                        keep=RESUMABLE)
+    if stage.done:
+        return stage.done
     out = display_uri(output_uri)
-    started = time.time()
+    inputs = [input_entry(join(input_uri, "parquet/train"), upstream["fingerprint"])]
     template = _check_policy(tcfg)
     with ray_session(cfg.runtime):
         configure_data_context(cfg.runtime)
         datasets, sample_counts = _tokenized_splits(cfg, input_uri, output_uri)
         total = sample_counts["samples"] + sample_counts["quarantined"]
         if sample_counts["quarantined"] > tcfg.max_reject_fraction * max(total, 1):
-            manifest = {"stage": "train", "fingerprint": fp, "psyllm_version": __version__, "complete": False,
-                        "config": to_dict(tcfg), "counts": sample_counts, "shards": sample_counts.pop("shards"),
-                        "error": f"{sample_counts['quarantined']} of {total} samples quarantined "
-                                 f"(> train.max_reject_fraction {tcfg.max_reject_fraction})"}
-            write_manifest(output_uri, manifest, storage)
-            raise RejectLimitExceeded(f"train: {manifest['error']}; see {join(out, 'quarantine')}")
+            error = (f"{sample_counts['quarantined']} of {total} samples quarantined "
+                     f"(> train.max_reject_fraction {tcfg.max_reject_fraction})")
+            stage.fail(sample_counts, sample_counts.pop("shards"), inputs, error)
+            raise RejectLimitExceeded(f"train: {error}; see {join(out, 'quarantine')}")
         rows = datasets["train"].count()
         stats = datasets["train"].sum(["samples", "tokens", "trained"])
         plan = make_plan(tcfg, rows, tcfg.num_workers)
@@ -273,12 +268,8 @@ def run_train(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult
               "total_steps": plan.total_steps, "final_loss": final.get("loss"), "eval_loss": final.get("eval_loss"),
               "first_loss": final.get("first_loss"), "resumed_from": final.get("resumed_from", 0),
               "trained_tokens_per_s": final.get("trained_tokens_per_s"), "export_check": check}
-    manifest = {"stage": "train", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
-                "inputs": [{"uri": join(input_uri, "parquet/train"), "sha256": upstream["fingerprint"], "bytes": None}],
-                "config": to_dict(tcfg), "counts": counts, "model_dir": join(out, "model"), "chat_template": template,
-                "tags": {"psyllm.chat_template": template, "psyllm.reasoning_policy": tcfg.reasoning_policy},
-                "adapter_dir": join(out, "adapter") if tcfg.lora.enabled else None, "curve_run_id": tracking and tracking[1],
-                "checkpoint": result.checkpoint.path if result.checkpoint else None, "history": history,
-                "seconds": round(time.time() - started, 3), "shards": shards}
-    write_manifest(output_uri, manifest, storage)
-    return StageResult(output_uri, manifest, skipped=False)
+    return stage.finish(counts, shards, inputs, model_dir=join(out, "model"), chat_template=template,
+                        tags={"psyllm.chat_template": template, "psyllm.reasoning_policy": tcfg.reasoning_policy},
+                        adapter_dir=join(out, "adapter") if tcfg.lora.enabled else None,
+                        curve_run_id=tracking and tracking[1], history=history,
+                        checkpoint=result.checkpoint.path if result.checkpoint else None)
