@@ -6,7 +6,7 @@ CONSTRAINTS := requirements/constraints-cpu.txt
 export VLLM_CPU_KVCACHE_SPACE ?= 1
 export TORCH_EXTENSIONS_DIR ?= $(CURDIR)/.cache/torch_extensions
 
-.PHONY: install demo test clean
+.PHONY: install demo test test-fast clean
 
 install: $(VENV)/.installed
 
@@ -34,8 +34,13 @@ demo: install
 	echo "$(BIN)/psyllm run -c $$cfg --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)"; \
 	$(BIN)/psyllm run -c $$cfg --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)
 
+# The slowest tests are listed at the end, so a CI log says where the time went.
 test: install
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --durations=15 tests
+
+# The inner loop: unit tests only (no Ray, vLLM, DeepSpeed or Serve started), under two minutes on 2 cores.
+test-fast: install
+	$(BIN)/python -m pytest -q tests/unit
 
 clean:
 	rm -rf $(VENV) runs mlruns mlflow.db .cache
