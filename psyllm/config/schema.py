@@ -329,6 +329,12 @@ class AutoscalingConfig:
     min_replicas: int = 1
     max_replicas: int = 2
     target_ongoing_requests: float = 4.0  # Serve adds replicas when ongoing requests per replica exceed this
+    # How fast Serve reacts (Ray's defaults). Load is sampled every metrics_interval_s and averaged over
+    # look_back_period_s; a decision must hold upscale_delay_s / downscale_delay_s before replicas change.
+    upscale_delay_s: float = 30.0
+    downscale_delay_s: float = 600.0
+    metrics_interval_s: float = 10.0
+    look_back_period_s: float = 30.0
 
 
 @dataclass

@@ -9,7 +9,7 @@ import threading
 import time
 
 from psyllm.config import load_config
-from psyllm.config.schema import DeploymentConfig, EngineConfig, PsyllmConfig
+from psyllm.config.schema import AutoscalingConfig, DeploymentConfig, EngineConfig, PsyllmConfig
 from psyllm.engines import build_generator
 from psyllm.engines.base import ChatDelta, ChatRequest, ChatResponse, stream_chat
 from psyllm.serving.gateway import Overloaded, api_keys, build_app
@@ -159,16 +159,21 @@ def _register(scfg, counselor, judge) -> None:
         _GATEWAY["backends"][scfg.judge.name] = HandleBackend(judge)
 
 
+def _autoscaling(auto: AutoscalingConfig) -> dict:
+    """Ray Serve's autoscaling_config from psyllm's (field for field)."""
+    # metrics_interval_s: deprecated in Ray 2.60 (a warning when not 10) yet still how often handles push load.
+    return {k: getattr(auto, k) for k in ("min_replicas", "max_replicas", "target_ongoing_requests", "upscale_delay_s",
+                                          "downscale_delay_s", "metrics_interval_s", "look_back_period_s")}
+
+
 def _engine_deployment(d: DeploymentConfig):
     from ray import serve
 
     batched = type("EngineServer", (EngineServer,), {
         "chat": serve.batch(max_batch_size=d.max_batch_size, batch_wait_timeout_s=d.batch_wait_timeout_s)(EngineServer.chat)})
-    auto = d.autoscaling
     return serve.deployment(batched).options(
         name=d.name, max_ongoing_requests=d.max_ongoing_requests, max_queued_requests=d.max_queued_requests,
-        autoscaling_config={"min_replicas": auto.min_replicas, "max_replicas": auto.max_replicas,
-                            "target_ongoing_requests": auto.target_ongoing_requests},
+        autoscaling_config=_autoscaling(d.autoscaling),
         ray_actor_options={"num_cpus": d.engine.num_cpus, "num_gpus": d.engine.num_gpus,
                            **({"resources": dict(d.engine.resources)} if d.engine.resources else {})},
         health_check_period_s=2, graceful_shutdown_timeout_s=5,
@@ -199,17 +204,18 @@ def app_builder(args: dict):
     return build_application(load_config(args.get("config"), list(args.get("overrides", []))))
 
 
-def start(cfg: PsyllmConfig, name: str = "psyllm", timeout_s: float = 600) -> str:
-    """Run the application on this Ray (started or joined by the caller); returns the base URL once healthy."""
+def start(cfg: PsyllmConfig, name: str = "psyllm", timeout_s: float = 600, route_prefix: str = "/") -> str:
+    """Run the application on this Ray (started or joined by the caller); returns the base URL once healthy. Another
+    application may share the HTTP proxy under its own `route_prefix` (its URL ends with it)."""
     from ray import serve
 
     serve.start(http_options={"host": cfg.serve.host, "port": cfg.serve.port})
-    serve.run(build_application(cfg), name=name, route_prefix="/", blocking=False)
+    serve.run(build_application(cfg), name=name, route_prefix=route_prefix, blocking=False)
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         status = serve.status().applications.get(name)
         if status and status.status == "RUNNING":
-            return f"http://{cfg.serve.host}:{cfg.serve.port}"
+            return f"http://{cfg.serve.host}:{cfg.serve.port}{route_prefix.rstrip('/')}"
         if status and status.status == "DEPLOY_FAILED":
             raise RuntimeError(f"serve application failed: {status.message}")
         time.sleep(1)

@@ -1,6 +1,7 @@
 """The Serve application on 127.0.0.1 with tiny models: auth, limits, the crisis layer, overload without lost
 or hung requests, a killed replica that retrying clients ride out, and streaming with the official client (sync
-and async, a crisis conversation, a client that disconnects, 50 concurrent streams)."""
+and async, a crisis conversation, a client that disconnects, 50 concurrent streams), and a counselor that scales
+from one replica to two under sustained load and back after it, seen through Serve's status API."""
 import asyncio
 import json
 import os
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from psyllm.config import load_config
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -25,7 +27,8 @@ def served(ray_local, tiny_model):
     from psyllm.runtime.serve import start
 
     cfg = load_config(str(REPO / "conf/serve/tiny_cpu.yaml"),
-                      [f"serve.counselor.engine.model={tiny_model}", f"serve.judge.engine.model={tiny_model}"])
+                      [f"serve.counselor.engine.model={tiny_model}", f"serve.judge.engine.model={tiny_model}",
+                       f"serve.port={free_port()}"])  # not the YAML's fixed port: another session's suite may hold it
     url = start(cfg, timeout_s=300)
     yield url, cfg
     serve.shutdown()
@@ -300,3 +303,87 @@ def test_evaluation_end_to_end_through_the_served_models(served, tiny_model, tmp
     assert "on the `psyllm` rubric" in (out_e / "report.md").read_text()
     # A rerun with the same config does no work again.
     assert main(args) == 0
+
+
+# Autoscaling, watched through Serve's own status API. A second application next to `served` (same Ray, same HTTP
+# proxy, its own route prefix): the counselor alone, 1-2 replicas of half a logical CPU, short delays from psyllm's config.
+SCALE = {"target_ongoing_requests": 1, "upscale_delay_s": 2, "downscale_delay_s": 3, "metrics_interval_s": 0.5,
+         "look_back_period_s": 2}
+
+
+def _replicas(app: str) -> dict:
+    """The counselor's replicas by state (RUNNING, STARTING, STOPPING...) as Serve reports them."""
+    from ray import serve
+
+    deployment = serve.status().applications[app].deployments["psyllm-counselor"]
+    return {str(getattr(k, "value", k)): n for k, n in deployment.replica_states.items()}
+
+
+async def _sustained(url: str, clients: int, stop: asyncio.Event) -> list[tuple[int, str | None]]:
+    """Closed-loop clients until `stop`: (status, Retry-After) per request; a hang fails on the client timeout."""
+    async def one(client, i):
+        out = []
+        while not stop.is_set():
+            r = await client.post("/v1/chat/completions", json=ask(f"client {i}: I feel low.", max_tokens=16),
+                                  headers=AUTH)
+            out.append((r.status_code, r.headers.get("retry-after")))
+            if r.status_code == 503:
+                await asyncio.sleep(float(r.headers.get("retry-after", 1)))
+        return out
+
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        return [s for got in await asyncio.gather(*(one(client, i) for i in range(clients))) for s in got]
+
+
+def _scale_up_under_load(url: str, app: str) -> tuple[float | None, bool, list]:
+    """Six closed-loop clients until the second replica runs (at most 60 s), then one second more on both:
+    (seconds until a second replica existed, whether it ran, the statuses answered)."""
+    async def run():
+        stop, up, running = asyncio.Event(), None, False
+        task = asyncio.create_task(_sustained(url, 6, stop))
+        t0 = time.monotonic()
+        while not running and time.monotonic() - t0 < 60:
+            states = await asyncio.to_thread(_replicas, app)
+            if up is None and sum(states.values()) > 1:
+                up = time.monotonic() - t0  # the controller has decided: a second replica exists (starting)
+            running = states.get("RUNNING") == 2
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1)
+        stop.set()
+        return up, running, await task
+
+    return asyncio.run(run())
+
+
+@pytest.mark.filterwarnings("ignore:The `metrics_interval_s` field:DeprecationWarning")  # still what handles use
+def test_the_counselor_scales_up_under_sustained_load_and_back_down_after(served, tiny_model):
+    """Six clients in a closed loop (six ongoing requests against a target of one per replica): Serve adds the
+    second replica once upscale_delay_s has passed (not before, and within the delay plus the metrics window),
+    every request is answered or refused with a 503 and Retry-After, and after the load stops the deployment is
+    back to one replica once downscale_delay_s has passed."""
+    from ray import serve
+
+    from psyllm.runtime.serve import start
+
+    auto = [f"serve.counselor.autoscaling.{k}={v}" for k, v in {**SCALE, "min_replicas": 1, "max_replicas": 2}.items()]
+    cfg = load_config(str(REPO / "conf/serve/tiny_cpu.yaml"), [
+        f"serve.counselor.engine.model={tiny_model}", "serve.judge_enabled=false", f"serve.port={served[1].serve.port}",
+        "serve.counselor.engine.num_cpus=0.5", *auto])
+    app = "psyllm-autoscale"
+    url = start(cfg, name=app, route_prefix="/autoscale", timeout_s=120)
+    try:
+        assert _replicas(app) == {"RUNNING": 1}
+        up, running, statuses = _scale_up_under_load(url, app)
+        assert running, _replicas(app)
+        window = SCALE["look_back_period_s"] + 6  # the load averaged over the look-back, pushed, a busy controller
+        assert SCALE["upscale_delay_s"] - 0.5 <= up <= SCALE["upscale_delay_s"] + window, up
+        assert {s for s, _ in statuses} <= {200, 503}, statuses
+        assert all(retry for s, retry in statuses if s == 503) and [s for s, _ in statuses].count(200) >= 12
+        ended = time.monotonic()
+        while time.monotonic() - ended < 30 and sum(_replicas(app).get(k, 0) for k in ("RUNNING", "STARTING")) > 1:
+            time.sleep(0.2)
+        down = time.monotonic() - ended
+        assert _replicas(app).get("RUNNING") == 1, _replicas(app)
+        assert SCALE["downscale_delay_s"] - 0.5 <= down <= SCALE["downscale_delay_s"] + window, down
+    finally:
+        serve.delete(app)
