@@ -414,6 +414,22 @@ class EvaluateConfig:
 
 
 @dataclass
+class ReviewConfig:
+    """`psyllm review`: the clinician's workspace over a run folder (psyllm/review/)."""
+
+    host: str = "127.0.0.1"  # local only unless set: the pages show clients' words
+    port: int = 8765
+    # JSON {rater_id: scrypt hash} (`psyllm review --hash-password`); "" = one user logging in with the serve key
+    accounts: str = ""
+    rubric: str = ""  # "" = the evaluation's own rubric
+    blind: bool = True  # the judge's scores hidden while rating (a reviewer can turn it off)
+    session_hours: float = 12.0
+    cases: str = ""  # where "save as a benchmark case" appends; "" = <run>/review/cases.jsonl
+    chat: EngineConfig = field(default_factory=lambda: EngineConfig(kind="openai", model="psyllm-counselor",
+                                                                    base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
+
+
+@dataclass
 class MessagesMapping:
     """Where a chat-messages row keeps its turns (OpenAI/TRL layout by default)."""
 
@@ -522,3 +538,4 @@ class PsyllmConfig:
     evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
     importer: ImportConfig = field(default_factory=ImportConfig)  # `psyllm import`
+    review: ReviewConfig = field(default_factory=ReviewConfig)  # `psyllm review`

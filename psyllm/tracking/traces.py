@@ -63,12 +63,16 @@ def _record_verdicts(mlflow, it, judge: str) -> None:
 
 
 def log_human_ratings(ratings: list[dict], trace_ids: dict[str, str]) -> int:
-    """Human ratings ({item_id, dimension, score, rater, comment}) as HUMAN Feedback on the items' traces."""
+    """Human ratings ({item_id, dimension, score, rater, comment}) as HUMAN Feedback on the items' traces (a rater's
+    earlier Feedback of the same dimension on the same answer is replaced)."""
     mlflow = _mlflow()
     missing = sorted({r["item_id"] for r in ratings} - set(trace_ids))
     if missing:
         raise ValueError(f"ratings for items without a trace: {missing[:5]} (run evaluate with tracking on)")
-    for r in ratings:
+    from psyllm.tracking.reviews import replace_human
+
+    for r in ratings:  # a rater's new score replaces their earlier one: importing the same file twice counts once
+        replace_human(mlflow, trace_ids[r["item_id"]], r["rater"], {r["dimension"]})
         mlflow.log_feedback(trace_id=trace_ids[r["item_id"]], name=r["dimension"], value=r["score"],
                             source=_source("HUMAN", r["rater"]), rationale=r.get("comment") or None)
     return len(ratings)

@@ -1,0 +1,43 @@
+"""`psyllm review --run DIR`: open the run and its MLflow store, then serve the workspace with uvicorn."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from psyllm.config.schema import PsyllmConfig
+
+
+def open_workspace(cfg: PsyllmConfig, run_dir: str):
+    """The Workspace over `run_dir` (raises ValueError when it holds nothing to review or nobody can log in)."""
+    from psyllm.review.accounts import Accounts
+    from psyllm.review.app import Workspace
+    from psyllm.review.run_folder import open_run
+    from psyllm.tracking.reviews import connect
+
+    root = Path(run_dir)
+    if not root.is_dir():
+        raise ValueError(f"{run_dir} is not a folder")
+    run = open_run(root)
+    if not run.manifests:
+        raise ValueError(f"{run_dir} holds no stage output (no manifest.json in it or its folders)")
+    rcfg = cfg.review
+    return Workspace(rcfg, run, Accounts(rcfg.accounts, cfg.serve.api_key_env), connect(cfg.tracking.tracking_uri),
+                     Path(rcfg.cases) if rcfg.cases else root / "review" / "cases.jsonl")
+
+
+def serve_review(cfg: PsyllmConfig, run_dir: str) -> int:
+    """Serve until stopped (Ctrl-C); 2 when the run or the accounts cannot be used."""
+    import uvicorn
+
+    from psyllm.review.app import build_app
+
+    try:
+        ws = open_workspace(cfg, run_dir)
+    except (ValueError, OSError) as exc:
+        print(f"psyllm review: {exc}", file=sys.stderr)
+        return 2
+    rcfg = cfg.review
+    print(f"psyllm review: http://{rcfg.host}:{rcfg.port}/  ({len(ws.run.dialogues)} dialogues, "
+          f"{len(ws.run.answers)} answers to rate)")
+    uvicorn.run(build_app(ws), host=rcfg.host, port=rcfg.port, log_level="warning")
+    return 0
