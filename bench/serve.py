@@ -11,6 +11,14 @@ Streaming (same run): time to first token (TTFT: the first non-empty content) an
 between content pieces), p50/p99, for the engine's own `stream` called directly (`concurrency` streams at once) and
 for SSE through Serve, on the counselor route (content released sentence by sentence by the output screen) and on
 the judge route (same engine, no screen: the transport alone).
+
+    .venv/bin/python bench/serve.py --autoscale              # the autoscaling section alone
+
+Autoscaling (`--autoscale`): the counselor alone with 1-2 replicas and short delays (psyllm's autoscaling config),
+`--autoscale-clients` closed-loop clients from the start; latency p50/p99 of the requests sent before the scale-up
+(one replica), during it (the second replica starting) and after it (two running), and the replica timeline as
+`serve.status()` reports it: seconds to decide the scale-up, to a second running replica, and back to one after the
+load ends.
 """
 from __future__ import annotations
 
@@ -199,6 +207,107 @@ def served(args) -> dict:
         ray.shutdown()
 
 
+def _replica_states(app: str) -> dict:
+    from ray import serve
+
+    states = serve.status().applications[app].deployments["psyllm-counselor"].replica_states
+    return {str(getattr(k, "value", k)): n for k, n in states.items()}
+
+
+async def _scaling_run(url: str, args, app: str) -> tuple[list, dict, dict]:
+    """Closed-loop clients until `autoscale_hold` s after the second replica runs, then no load until one replica is
+    left: (sent-at and latency per request, statuses counted, event times in s from the start)."""
+    import httpx
+
+    stop, sent, codes, events = asyncio.Event(), [], {}, {}
+
+    async def client(c, i):
+        while not stop.is_set():
+            body = {"messages": [{"role": "user", "content": PROMPTS[i % 4]}], "max_tokens": args.max_tokens}
+            start = time.perf_counter()
+            r = await c.post("/v1/chat/completions", json=body)
+            codes[r.status_code] = codes.get(r.status_code, 0) + 1
+            if r.status_code == 503:
+                await asyncio.sleep(float(r.headers.get("retry-after", 1)))
+            elif r.status_code == 200:
+                sent.append((start - t0, time.perf_counter() - start))
+
+    async with httpx.AsyncClient(base_url=url, timeout=300, headers={"Authorization": "Bearer bench-key"}) as c:
+        await client_warmup(c)
+        t0 = time.perf_counter()
+        tasks = [asyncio.create_task(client(c, i)) for i in range(args.autoscale_clients)]
+        while time.perf_counter() - t0 < 300 and "running2" not in events:
+            states = await asyncio.to_thread(_replica_states, app)
+            if sum(states.values()) > 1:
+                events.setdefault("decided", time.perf_counter() - t0)
+            if states.get("RUNNING") == 2:
+                events["running2"] = time.perf_counter() - t0
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(args.autoscale_hold)
+        stop.set()
+        await asyncio.gather(*tasks)
+    events["load_ended"] = time.perf_counter() - t0
+    while time.perf_counter() - t0 < events["load_ended"] + 300:
+        states = await asyncio.to_thread(_replica_states, app)
+        if states.get("RUNNING", 0) + states.get("STARTING", 0) == 1:
+            events["back_to_1"] = time.perf_counter() - t0
+            break
+        await asyncio.sleep(0.2)
+    return sent, codes, events
+
+
+def autoscaled(args) -> tuple[dict, dict, dict]:
+    """The counselor with 1-2 replicas under sustained load: per-phase latency, statuses, replica timeline."""
+    import ray
+    from ray import serve
+
+    from psyllm.config import load_config
+    from psyllm.runtime.serve import start
+
+    ray.init(num_cpus=max(4, os.cpu_count() or 1), include_dashboard=False, log_to_driver=False)
+    auto = {"min_replicas": 1, "max_replicas": 2, "target_ongoing_requests": args.autoscale_target,
+            "upscale_delay_s": args.upscale_delay, "downscale_delay_s": args.downscale_delay,
+            "metrics_interval_s": 0.5, "look_back_period_s": 2}
+    cfg = load_config(None, [
+        f"serve.port={args.port}", "serve.judge_enabled=false", f"serve.counselor.engine.kind={args.engine}",
+        f"serve.counselor.engine.model={args.model}", "serve.counselor.engine.enforce_eager=true",
+        "serve.counselor.engine.max_model_len=2048",
+        # Two replicas share one GPU (or the CPUs): half a device and a small KV cache each.
+        f"serve.counselor.engine.num_gpus={0.5 if args.gpu else 0}", "serve.counselor.engine.num_cpus=1",
+        f"serve.counselor.engine.gpu_memory_utilization={0.1 if args.engine == 'vllm' and not args.gpu else 0.4}",
+        *(f"serve.counselor.autoscaling.{k}={v}" for k, v in auto.items())])
+    try:
+        url = start(cfg, name="psyllm-autoscale")
+        sent, codes, events = asyncio.run(_scaling_run(url, args, "psyllm-autoscale"))
+    finally:
+        serve.shutdown()
+        ray.shutdown()
+    bounds = {"before": (0.0, events.get("decided", float("inf"))),
+              "during": (events.get("decided", float("inf")), events.get("running2", float("inf"))),
+              "after": (events.get("running2", float("inf")), events["load_ended"])}
+    phases = {}
+    for name, (lo, hi) in bounds.items():
+        lat = [latency for at, latency in sent if lo <= at < hi]
+        phases[name] = {"from": lo, "to": hi, **(_summary(lat, hi - lo) if lat else {"n": 0})}
+    return phases, codes, {**events, **auto}
+
+
+def print_autoscale(args, phases: dict, codes: dict, ev: dict) -> None:
+    print(f"\nautoscaling: counselor {ev['min_replicas']}-{ev['max_replicas']} replicas, target_ongoing_requests "
+          f"{ev['target_ongoing_requests']}, upscale_delay_s {ev['upscale_delay_s']}, downscale_delay_s "
+          f"{ev['downscale_delay_s']}, look_back_period_s {ev['look_back_period_s']}; {args.autoscale_clients} "
+          f"closed-loop clients, max_tokens {args.max_tokens}; statuses {dict(sorted(codes.items()))}")
+    print(f"{'phase (requests by time sent)':<34} {'from s':>7} {'to s':>7} {'n':>5} {'p50 ms':>9} {'p99 ms':>9}")
+    labels = {"before": "before: 1 replica", "during": "during: 2nd replica starting",
+              "after": "after: 2 replicas running"}
+    for name, r in phases.items():
+        figures = f"{r['p50_ms']:>9.1f} {r['p99_ms']:>9.1f}" if r["n"] else f"{'-':>9} {'-':>9}"
+        print(f"{labels[name]:<34} {r['from']:>7.1f} {r['to']:>7.1f} {r['n']:>5} {figures}")
+    down = ev["back_to_1"] - ev["load_ended"] if "back_to_1" in ev else float("nan")
+    print(f"scale-up: decided at {ev.get('decided', float('nan')):.1f} s, second replica running at "
+          f"{ev.get('running2', float('nan')):.1f} s; scale-down: one replica {down:.1f} s after the load ended")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model")
@@ -210,12 +319,21 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8031)
     ap.add_argument("--stream-requests", type=int, default=64)
     ap.add_argument("--stream-tokens", type=int, default=64)
+    ap.add_argument("--autoscale", action="store_true", help="run the autoscaling section only")
+    ap.add_argument("--autoscale-clients", type=int, default=8)
+    ap.add_argument("--autoscale-target", type=float, default=2)
+    ap.add_argument("--autoscale-hold", type=float, default=10, help="s of load on two replicas")
+    ap.add_argument("--upscale-delay", type=float, default=5)
+    ap.add_argument("--downscale-delay", type=float, default=5)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if not args.model:
             from psyllm.models.tiny import build_tiny_model
 
             args.model = str(build_tiny_model(os.path.join(tmp, "tiny")))
+        if args.autoscale:
+            print_autoscale(args, *autoscaled(args))
+            return
         d = direct(args)
         ds = direct_stream(args)
         s, sc, sj = served(args)
