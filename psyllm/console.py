@@ -15,11 +15,14 @@ from pathlib import Path
 
 _state: dict = {"log_dir": None, "verbose": False, "link_ray": False}
 # Library loggers that attach their own console handlers instead of propagating to the root logger.
-SELF_HANDLED = ("ray", "ray.data", "ray.train", "ray.serve", "ray.tune", "vllm", "deepspeed", "DeepSpeed")
+SELF_HANDLED = ("ray", "ray.data", "ray.train", "ray.serve", "ray.tune", "vllm", "mlflow", "alembic", "huey",
+                "transformers")
 # Warnings every run repeats and nobody acts on; they still reach the log file with `-v`.
 KNOWN_NOISE = (FutureWarning, DeprecationWarning, PendingDeprecationWarning)
 # Log lines that say the quiet console is doing its job (psyllm/runtime/session.py turns these bars off).
-KNOWN_LINES = ("Progress bars for operators disabled",)
+KNOWN_LINES = ("Progress bars for operators disabled", "Setting accelerator to CPU",
+               "model card could not be retrieved from the hub", "Unable to find license information for this model",
+               "generation flags are not valid and may be ignored")
 
 
 class _LazyFile(logging.FileHandler):
@@ -41,6 +44,17 @@ class _LazyFile(logging.FileHandler):
             super().emit(record)
         except OSError:  # an output that is a file, or unwritable: the stage itself says so, in one line
             self._unwritable = True
+
+
+class _ToRoot(logging.Filter):
+    """On a logger that prints through its own handler from the moment it is imported (DeepSpeed's, to stdout):
+    hand each record to the root handlers instead, and keep it from the logger's own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for handler in logging.getLogger().handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+        return False
 
 
 class _Quiet(logging.Filter):
@@ -79,19 +93,24 @@ def setup_logging(verbose: bool, log_dir: Path | None, name: str = "psyllm", lin
     if log_dir is not None:
         path = log_dir / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
         file = _LazyFile(path)
+        file.setLevel(logging.INFO)  # Ray Data's logger runs at DEBUG; its debug lines stay in Ray's own files
         file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(file)
     logging.captureWarnings(True)
     if not verbose:
         for category in KNOWN_NOISE:
             warnings.filterwarnings("ignore", category=category)
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # transformers' save/load bars
+        deepspeed = logging.getLogger("DeepSpeed")
+        if not any(isinstance(f, _ToRoot) for f in deepspeed.filters):
+            deepspeed.addFilter(_ToRoot())
     route_library_loggers()
     return path
 
 
 def route_library_loggers() -> None:
     """Send libraries that print on their own through the root handlers (console filter + log file). Called again
-    after Ray starts: it re-attaches its handlers on init."""
+    after each is imported (Ray Data and MLflow attach their handlers at import, Ray at init)."""
     if _state["verbose"]:
         return
     for name in SELF_HANDLED:

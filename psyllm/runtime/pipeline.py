@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from psyllm.config import ConfigError, to_dict
 from psyllm.config.loader import flatten
@@ -78,7 +79,8 @@ def _preflight(cfg: PsyllmConfig, output_uri: str) -> None:
         raise ConfigError("preflight: " + "; ".join(problems))
 
 
-def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
+def run_pipeline(cfg: PsyllmConfig, output_uri: str, progress: Callable[[str], None] = log.info) -> PipelineResult:
+    """`progress` gets one line as each stage starts and one as it ends (the CLI prints them)."""
     stages = list(cfg.pipeline.stages)
     _check_stages(stages)
     _preflight(cfg, output_uri)
@@ -93,9 +95,12 @@ def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
         parent.log_params({"pipeline.input": cfg.pipeline.input, "pipeline.stages": ",".join(stages),
                            "pipeline.output": display_uri(output_uri)})
         try:
-            for stage in stages:
+            for n, stage in enumerate(stages, 1):
+                progress(f"[{n}/{len(stages)}] {stage} ...")
+                began = time.time()
                 if stage == "serve":
                     _serve(cfg, output_uri, parent.run_id, result)
+                    progress(f"[{n}/{len(stages)}] {stage}: {result.served_url or 'not needed (evaluation finished)'}")
                     continue
                 stage_cfg, source = cfg, inputs.get(stage)
                 if stage == "evaluate":
@@ -103,7 +108,9 @@ def run_pipeline(cfg: PsyllmConfig, output_uri: str) -> PipelineResult:
                     # The trained model alone, for the model-level probes next to the served system's.
                     raw = _counselor_model(cfg, output_uri) if result.eval_target and not cfg.evaluate.raw_model else ""
                     stage_cfg = replace(cfg, evaluate=replace(cfg.evaluate, raw_model=raw)) if raw else cfg
-                result.results[stage] = run_stage(stage_cfg, stage, source, join(output_uri, stage), parent.run_id)
+                res = result.results[stage] = run_stage(stage_cfg, stage, source, join(output_uri, stage), parent.run_id)
+                state = "skipped (finished before)" if res.skipped else f"done in {time.time() - began:.0f} s"
+                progress(f"[{n}/{len(stages)}] {stage}: {state}; {STAGES[stage].figures(res.counts)}")
         finally:
             if result.served_url:
                 from ray import serve

@@ -10,6 +10,7 @@ import time
 
 from psyllm.config import load_config
 from psyllm.config.schema import AutoscalingConfig, DeploymentConfig, EngineConfig, PsyllmConfig
+from psyllm.console import route_library_loggers
 from psyllm.engines import build_generator
 from psyllm.engines.base import ChatDelta, ChatRequest, ChatResponse, stream_chat
 from psyllm.serving.gateway import Overloaded, api_keys, build_app
@@ -210,6 +211,7 @@ def start(cfg: PsyllmConfig, name: str = "psyllm", timeout_s: float = 600, route
     from ray import serve
 
     serve.start(http_options={"host": cfg.serve.host, "port": cfg.serve.port})
+    route_library_loggers()  # Serve attaches its console handler when it starts
     serve.run(build_application(cfg), name=name, route_prefix=route_prefix, blocking=False)
     deadline = time.time() + timeout_s
     while time.time() < deadline:

@@ -104,3 +104,4 @@ def configure_data_context(cfg: RuntimeConfig) -> None:
     ctx.enable_progress_bars = True  # one live line per dataset: rows, rate, ETA
     ctx.enable_operator_progress_bars = console.verbose()  # one per operator only with -v
     ctx.print_on_execution_start = console.verbose()  # the executor's plan, for -v
+    console.route_library_loggers()  # `import ray.data` attached Ray Data's console handler

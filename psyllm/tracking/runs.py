@@ -22,6 +22,9 @@ def _mlflow():
     os.environ.setdefault("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false")
     import mlflow
 
+    from psyllm.console import route_library_loggers
+
+    route_library_loggers()  # MLflow attaches its own stderr handler on import
     return mlflow
 
 
