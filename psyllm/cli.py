@@ -25,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = {**{name: STAGES[name].summary for name in COMMANDS}, "run": f"the whole pipeline: {pipeline}",
                 "serve": "serve the counselor and the judge (Ray Serve, OpenAI-compatible) until stopped",
                 "compare": "two evaluation runs side by side from MLflow, with paired statistics",
-                "inspect": "which layout a file or folder looks like, and its first dialogue or post as psyllm reads it"}
+                "inspect": "which layout a file or folder looks like, and its first dialogue or post as psyllm reads it",
+                "review": "the clinician's workspace (local web app): browse a run, rate answers, try the model"}
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true",
                         help="show Ray's, vLLM's and DeepSpeed's logs on the console (always in <output>/logs/)")
@@ -50,13 +51,17 @@ def _parser() -> argparse.ArgumentParser:
                            help="clinicians' ratings for the evaluation in --output (item_id, dimension, score, rater): "
                                 "imported as MLflow assessments, agreement with the judge reported; `mlflow` uses "
                                 "the ratings already added in the MLflow UI")
+        elif name == "review":
+            from psyllm.review.server import add_arguments
+
+            add_arguments(p)
         elif name == "run":
             p.add_argument("--input", help="the posts (or, with an import stage, the dialogues) to start from")
         else:
             p.add_argument("--input", help="input file, folder, glob or s3:// URI" + (" or a Hub dataset name" if name == "import" else ""))
         if name == "import":
             p.add_argument("--format", choices=IMPORT_FORMATS, help="importer.format")
-        if name not in ("serve", "compare", "inspect"):
+        if name not in ("serve", "compare", "inspect", "review"):
             _output_options(p, "the run's directory; each stage writes a folder in it" if name == "run"
                             else "output directory (local or s3://)")
         if name not in ("compare", "inspect"):
@@ -167,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "serve":
         overrides += [f"serve.counselor.engine.model={args.model}"] if args.model else []
         overrides += [f"serve.judge.engine.model={args.judge_model}"] if args.judge_model else []
+    if args.stage == "review":
+        from psyllm.review.server import overrides as review_overrides
+
+        overrides += review_overrides(args)
     try:
         cfg = load_config(args.config, overrides)
     except ConfigError as exc:
@@ -182,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run_pipeline(args, cfg)
     if args.stage == "inspect":
         return _inspect(args, cfg)
+    if args.stage == "review":
+        from psyllm.review.server import review_command
+
+        return review_command(cfg, args)
     if args.stage == "compare":
         from psyllm.tracking.compare import compare_runs
 

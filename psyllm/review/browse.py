@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from psyllm.review.app import current_rater, render, workspace
+from psyllm.review.workspace import current_rater, render, workspace
 from psyllm.review.run_folder import choices, overview, select_dialogues
 
 router = APIRouter()

@@ -7,7 +7,7 @@ import json
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from psyllm.review.app import check_csrf, current_rater, render, workspace
+from psyllm.review.workspace import check_csrf, current_rater, render, workspace
 from psyllm.review.exports import argilla, label_studio, ratings_csv
 from psyllm.review.ratings import FLAGS, agreement, human_ratings, judge_scores
 from psyllm.tracking import reviews

@@ -10,7 +10,7 @@ from psyllm.config.schema import PsyllmConfig
 def open_workspace(cfg: PsyllmConfig, run_dir: str):
     """The Workspace over `run_dir` (raises ValueError when it holds nothing to review or nobody can log in)."""
     from psyllm.review.accounts import Accounts
-    from psyllm.review.app import Workspace
+    from psyllm.review.workspace import Workspace
     from psyllm.review.run_folder import open_run
     from psyllm.tracking.reviews import connect
 
@@ -41,3 +41,31 @@ def serve_review(cfg: PsyllmConfig, run_dir: str) -> int:
           f"{len(ws.run.answers)} answers to rate)")
     uvicorn.run(build_app(ws), host=rcfg.host, port=rcfg.port, log_level="warning")
     return 0
+
+
+def add_arguments(p) -> None:
+    """`psyllm review`'s options (the rest are config keys: review.accounts, review.chat.base_url, ...)."""
+    p.add_argument("--run", help="the run folder (what `psyllm run --output` wrote, or one stage's folder)")
+    p.add_argument("--host", help="review.host (127.0.0.1 unless given)")
+    p.add_argument("--port", type=int, help="review.port")
+    p.add_argument("--tracking-uri", help="tracking.tracking_uri: the MLflow store with the run's traces")
+    p.add_argument("--hash-password", action="store_true",
+                   help="read a password on stdin and print its scrypt hash for the accounts file")
+
+
+def overrides(args) -> list[str]:
+    """The options as config overrides."""
+    pairs = (("review.host", args.host), ("review.port", args.port), ("tracking.tracking_uri", args.tracking_uri))
+    return [f"{key}={value}" for key, value in pairs if value not in (None, "")]
+
+
+def review_command(cfg: PsyllmConfig, args) -> int:
+    if args.hash_password:
+        from psyllm.review.accounts import hash_password
+
+        print(hash_password(sys.stdin.readline().rstrip("\n")))
+        return 0
+    if not args.run:
+        print("psyllm review: --run (the run folder) is required", file=sys.stderr)
+        return 2
+    return serve_review(cfg, args.run)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from psyllm.review.app import check_csrf, current_rater, render, workspace
+from psyllm.review.workspace import check_csrf, current_rater, render, workspace
 from psyllm.review.chat import relay, save_case
 
 router = APIRouter()
