@@ -45,7 +45,7 @@ def _trained_dialogues(export_dir: str) -> int:
 def test_train_overfits_resumes_and_exports(ray_local, exported, tiny_model, tmp_path, tracking_uri):
     out = tmp_path / "train"
     args = ["train", "-c", str(REPO / "conf/train/tiny_cpu.yaml"), "--input", exported, "--output", str(out),
-            f"train.model={tiny_model}", "train.epochs=6", "train.save_steps=8", "train.fail_at_step=11",
+            f"train.model={tiny_model}", "train.epochs=3", "train.save_steps=8", "train.fail_at_step=11",
             "train.max_failures=1", "train.max_reject_fraction=0.1", f"tracking.tracking_uri={tracking_uri}"]
     assert main(args) == 0
     m = read_manifest(str(out))
