@@ -16,6 +16,7 @@ from psyllm.io.manifest import write_manifest
 from psyllm.io.shards import ShardWriter
 from psyllm.records import FILTERED_SCHEMA
 from psyllm.tracking import stage_run
+from psyllm.tracking.traces import record_items
 from tests.dialogues import crisis_good, good, with_reply
 from tests.fakes import ScriptedGenerator
 
@@ -67,17 +68,11 @@ def _evaluation(cfg, out: Path) -> None:
     with stage_run(cfg.tracking, "evaluate"):
         items, summary = run_benchmark(cfg.evaluate, CASES, answer, judge)
         histories = {p.item_id: p.history for c in CASES for p in prefixes(c)}
-        summary["counts"]["traces"] = record(items, histories)
+        summary["counts"]["traces"] = record_items(items, histories, "scripted-model", "scripted-judge")
         write_report(str(out), summary, {"model": "scripted-model", "judge": "scripted-judge", "split": "dev"})
         (out / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in item_rows(items)))
         write_manifest(str(out), {"stage": "evaluate", "complete": True, "config": {"rubric": "cpsycoune"},
                                   "judge": "scripted-judge", "counts": summary, "shards": {}})
-
-
-def record(items, histories) -> int:
-    from psyllm.tracking.traces import record_items
-
-    return record_items(items, histories, "scripted-model", "scripted-judge")
 
 
 def make_run(root: Path, tracking_uri: str) -> Path:

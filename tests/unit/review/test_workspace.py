@@ -1,6 +1,5 @@
 """The workspace through FastAPI's TestClient over a real run folder and MLflow store: login and CSRF, browsing,
 rating into MLflow Feedback (blind mode, replacement, several raters), assignment, exports, agreement, saving a case."""
-import json
 import re
 
 import pytest
@@ -153,3 +152,11 @@ def test_a_conversation_is_saved_as_a_benchmark_case(ws):
                           headers={"X-CSRF-Token": token})
     assert nothing.status_code == 422
     assert client.post("/chat/stream", json={"messages": talk}, headers={"X-CSRF-Token": token}).status_code == 409
+
+
+def test_the_review_command_needs_a_run_folder_with_stage_output(tmp_path, capsys):
+    from psyllm.cli import main
+
+    assert main(["review"]) == 2 and "--run" in capsys.readouterr().err
+    assert main(["review", "--run", str(tmp_path)]) == 2 and "no stage output" in capsys.readouterr().err
+    assert main(["review", "--run", str(tmp_path / "missing")]) == 2 and "not a folder" in capsys.readouterr().err
