@@ -116,7 +116,7 @@ def test_lora_to_s3(ray_local, exported, tiny_model, s3_endpoint, tmp_path):
     fs.mkdir("psyllm-train")
     out = "s3://psyllm-train/runs/lora"
     args = ["train", "-c", str(REPO / "conf/train/tiny_cpu.yaml"), "--input", exported, "--output", out,
-            f"train.model={tiny_model}", "train.epochs=6", "train.lr=2e-2", "train.lora.enabled=true",
+            f"train.model={tiny_model}", "train.epochs=3", "train.lr=4e-2", "train.lora.enabled=true",
             "train.lora.r=8", f"storage.endpoint_url={s3_endpoint}", "--no-tracking"]
     assert main(args) == 0
     from psyllm.config.schema import StorageConfig
