@@ -110,6 +110,11 @@ class DedupConfig:
     num_perm: int = 128
     shingle_words: int = 3
     seed: int = 1
+    # "ray": clusters found by Ray Data shuffles, flat driver memory; "driver": the same clusters in one process
+    # (psyllm.dedup.reference; memory grows with the input). docs/scale.md has the measured difference.
+    backend: str = "ray"
+    partitions: int = 16  # hash partitions of each dedup shuffle
+    max_rounds: int = 30  # label-propagation rounds before giving up (a cluster's diameter; duplicates: a few)
 
 
 @dataclass
