@@ -209,6 +209,13 @@ class SynthesizeConfig:
     turn_max_chars: int = 1500
     reasoning_max_chars: int = 6000
     reply_max_chars: int = 1200
+    # How engine replicas are fed. "continuous": each dialogue advances plan -> draft -> rounds as soon as its own
+    # previous request returns, all in flight at once on vLLM's AsyncLLM (no batch or round barrier; vllm
+    # engines only, others run "batch"). "batch": one engine call per stage and per round of a Ray Data batch,
+    # each waiting for its longest answer (the previous design).
+    scheduling: str = "continuous"
+    # Continuous: dialogues in flight per engine replica; the rest of the rows handed in wait for a slot.
+    max_in_flight: int = 256
 
 
 @dataclass

@@ -19,6 +19,9 @@ class Sampling:
     max_tokens: int = 1024
     seed: int | None = None
     stop: list[str] = field(default_factory=list)
+    # Forced lengths (benchmarks): keep generating past end-of-sequence, and at least this many tokens.
+    ignore_eos: bool = False
+    min_tokens: int = 0
 
 
 @dataclass
@@ -68,6 +71,18 @@ class Generator(Protocol):
 
     def generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:
         """One response per request, in order."""
+        ...
+
+
+@runtime_checkable
+class AsyncChatGenerator(Protocol):
+    """An engine that keeps many requests in flight: each `agenerate` awaits one answer while the engine
+    batches it continuously with every other request in flight (no call waits for another's longest answer)."""
+
+    model_id: str
+
+    async def agenerate(self, request: ChatRequest) -> ChatResponse:
+        """The answer to one request (never raises for a bad request: `error` instead)."""
         ...
 
 

@@ -6,6 +6,7 @@ import logging
 import time
 from collections import Counter
 
+import pyarrow as pa
 
 from psyllm import __version__
 from psyllm.config import to_dict
@@ -17,7 +18,7 @@ from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHE
 from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
 from psyllm.runtime.session import configure_data_context, ray_session
 from psyllm.synthesis.samples import expand_post, provenance, synth_fingerprint, to_dead_letter, to_dialogue
-from psyllm.synthesis.worker import SynthesisWorker, stage_groups
+from psyllm.synthesis.worker import ContinuousSynthesisWorker, SynthesisWorker, continuous, stage_groups
 
 log = logging.getLogger(__name__)
 POST_COLUMNS = ["post_id", "text", "route", "risk_level"]
@@ -37,6 +38,34 @@ class _SynthBatch(RowsAdapter):
 
     def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...]):
         super().__init__(SynthesisWorker(cfg, stages))
+
+
+class _SynthContinuous:
+    """Async map_batches callable (Ray Data runs it on one event loop per actor, several calls at once)."""
+
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...]):
+        self.worker = ContinuousSynthesisWorker(cfg, stages)
+
+    async def __call__(self, batch: pa.Table) -> pa.Table:
+        return pa.Table.from_pylist(await self.worker(batch.to_pylist()), schema=SYNTH_STATE_SCHEMA)
+
+
+def _engine_stage(ds, scfg: SynthesizeConfig, group: tuple[str, ...]):
+    """One stage group on its engine's actor pool. Continuous: enough calls per replica to keep `max_in_flight`
+    dialogues started plus one batch waiting, and blocks of one batch each, so a call's output leaves its task
+    without waiting for the task's other batches."""
+    import ray.data
+
+    eng = getattr(scfg, group[0]).engine
+    args = dict(batch_format="pyarrow", batch_size=eng.batch_size, num_cpus=eng.num_cpus, num_gpus=eng.num_gpus or None,
+                **engine_remote_args(eng))
+    if not continuous(scfg, eng):
+        return ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group),
+                              compute=ray.data.ActorPoolStrategy(size=eng.replicas), **args)
+    calls = -(-scfg.max_in_flight // eng.batch_size) + 1
+    ds = ds.repartition(target_num_rows_per_block=eng.batch_size)
+    return ds.map_batches(_SynthContinuous, fn_constructor_args=(scfg, group), compute=ray.data.ActorPoolStrategy(
+        size=eng.replicas, max_concurrent_calls_per_actor=calls), **args)
 
 
 # What synthesize writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
@@ -76,12 +105,13 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
         ds = ds.map_batches(_Expand, fn_constructor_args=(scfg, fp, done), batch_format="pyarrow",
                             compute=ray.data.ActorPoolStrategy(size=1), num_cpus=cfg.runtime.actor_cpus)
         for group in stage_groups(scfg):
-            eng = getattr(scfg, group[0]).engine
-            ds = ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group), batch_format="pyarrow",
-                                batch_size=eng.batch_size, num_cpus=eng.num_cpus, num_gpus=eng.num_gpus or None,
-                                compute=ray.data.ActorPoolStrategy(size=eng.replicas), **engine_remote_args(eng))
+            ds = _engine_stage(ds, scfg, group)
+        written = set()  # a rerun batch of a replica that died may repeat rows another call already returned
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             for row in batch.to_pylist():
+                if row["sample_id"] in written:
+                    continue
+                written.add(row["sample_id"])
                 tokens.update(prompt=row["prompt_tokens"], completion=row["completion_tokens"])
                 run_completion += row["completion_tokens"]
                 if row["failed_stage"]:

@@ -15,6 +15,8 @@ PLACEMENT_FIELDS = {"replicas", "num_gpus", "num_cpus", "batch_size", "max_concu
 def content_config(cfg: SynthesizeConfig) -> dict:
     """The synthesize config less placement fields: what decides the content of a sample."""
     data = to_dict(cfg)
+    for placement in ("scheduling", "max_in_flight"):  # how dialogues share an engine, not what they say
+        data.pop(placement)
     for stage in ("plan", "draft", "reason"):
         data[stage]["engine"] = {k: v for k, v in data[stage]["engine"].items() if k not in PLACEMENT_FIELDS}
     return data

@@ -5,9 +5,9 @@ another model gets its own worker, so a planner can be an instruct model and the
 """
 from __future__ import annotations
 
-from psyllm.config.schema import SynthesizeConfig
+from psyllm.config.schema import EngineConfig, SynthesizeConfig
 from psyllm.engines import build_generator, engine_key
-from psyllm.engines.base import Generator
+from psyllm.engines.base import AsyncChatGenerator, Generator
 from psyllm.synthesis.stages import RUNNERS, STAGES
 
 
@@ -31,3 +31,35 @@ class SynthesisWorker:
         for stage in self.stages:
             rows = RUNNERS[stage](rows, self.generator, self.cfg)
         return rows
+
+
+class ContinuousSynthesisWorker:
+    """The continuous counterpart of SynthesisWorker (psyllm/synthesis/continuous.py): an async rows -> rows
+    whose output rows are the first dialogues to finish in this worker, from this call or an earlier one."""
+
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], generator: AsyncChatGenerator | None = None):
+        from psyllm.synthesis.continuous import ContinuousPool, advance
+        from psyllm.synthesis.stages import counselor_systems
+
+        self.cfg, self.stages = cfg, stages
+        self.generator = generator or build_async_generator(getattr(cfg, stages[0]).engine, seed=cfg.seed)
+        systems = counselor_systems(cfg)
+        self.pool = ContinuousPool(lambda row: advance(row, stages, self.generator, cfg, systems), cfg.max_in_flight)
+
+    async def __call__(self, rows: list[dict]) -> list[dict]:
+        return await self.pool.run(rows)
+
+
+def continuous(cfg: SynthesizeConfig, engine: EngineConfig) -> bool:
+    """Whether a stage group runs continuously: configured so, on an engine with an async path (vLLM)."""
+    if cfg.scheduling not in ("continuous", "batch"):
+        raise ValueError(f"synthesize.scheduling must be continuous or batch, got {cfg.scheduling!r}")
+    return cfg.scheduling == "continuous" and engine.kind == "vllm"
+
+
+def build_async_generator(engine: EngineConfig, seed: int = 0) -> AsyncChatGenerator:
+    if engine.kind != "vllm":
+        raise ValueError(f"continuous scheduling needs a vllm engine, not {engine.kind!r} (use scheduling: batch)")
+    from psyllm.engines.vllm_engine import AsyncVLLMGenerator
+
+    return AsyncVLLMGenerator(engine, seed)
