@@ -10,6 +10,10 @@ from psyllm.stages import ORDER as STAGES  # the one stage table
 RISK_LEVELS = ("none", "low", "moderate", "high", "imminent")  # psyllm.safety.assess.LEVELS (a test keeps them equal)
 IMPORT_FORMATS = ("openr1-psy", "cpsycoun", "esconv", "counsel-chat", "psyqa", "messages", "sharegpt")
 RUBRICS = ("cpsycoune", "psyllm")
+FILTERS = ("structure", "quality", "safety", "dedup", "judge")  # psyllm.filters.registry builds them by these names
+# Run after every per-dialogue filter, in this order: dedup needs all dialogues at once, and the judge (an engine
+# call per dialogue) then sees only what the cheaper filters kept.
+LATE_FILTERS = ("dedup", "judge")
 
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("TextConfig", "invalid_utf8"): ("repair", "quarantine"),
@@ -30,6 +34,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("EvaluateConfig", "also_rubrics"): RUBRICS,  # each element
     ("ImportConfig", "format"): IMPORT_FORMATS,
     ("PipelineConfig", "stages"): STAGES,  # each element
+    ("FilterConfig", "filters"): FILTERS,  # each element
 }
 
 
@@ -46,3 +51,12 @@ def bad_choices(cfg, path: str = "") -> list[str]:
         elif is_dataclass(value):
             problems += bad_choices(value, where + ".")
     return problems
+
+
+def bad_filter_order(filters: list[str]) -> list[str]:
+    """`filter.filters` runs in the order it is written: an order the filter stage cannot follow is refused."""
+    runs = [f for f in filters if f not in LATE_FILTERS] + [f for f in LATE_FILTERS if f in filters]
+    if list(filters) == runs:
+        return []
+    return [f"filter.filters={list(filters)}: the filters run in the order written, and dedup and judge come after "
+            f"the per-dialogue filters (dedup before judge); write {runs}"]

@@ -10,7 +10,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from psyllm.config.choices import bad_choices
+from psyllm.config.choices import bad_choices, bad_filter_order
 from psyllm.config.schema import PsyllmConfig
 
 
@@ -38,7 +38,7 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         key = getattr(exc, "full_key", None)
         raise ConfigError(f"invalid config{where}: {f'{key}: ' if key else ''}{first}") from exc
-    problems = bad_choices(cfg)
+    problems = bad_choices(cfg) + bad_filter_order(cfg.filter.filters)
     if problems:
         raise ConfigError("invalid config: " + "; ".join(problems))
     return cfg  # type: ignore[return-value]

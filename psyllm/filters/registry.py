@@ -2,6 +2,7 @@
 the stage runner; they are named here so a config is checked before any work."""
 from __future__ import annotations
 
+from psyllm.config.choices import FILTERS
 from psyllm.config.schema import FilterConfig
 from psyllm.filters.base import DialogueFilter
 from psyllm.filters.quality import QualityFilter
@@ -10,7 +11,7 @@ from psyllm.filters.structure import StructureFilter
 
 PER_DIALOGUE = {"structure": (StructureFilter, "structure"), "quality": (QualityFilter, "quality"),
                 "safety": (SafetyGate, "safety")}
-KNOWN = (*PER_DIALOGUE, "dedup", "judge")
+KNOWN = FILTERS  # the per-dialogue ones above, and dedup and judge (tests/unit/test_config.py keeps them equal)
 
 
 def build_filters(cfg: FilterConfig) -> list[DialogueFilter]:

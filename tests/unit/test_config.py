@@ -77,3 +77,17 @@ def test_fixed_choices_agree_with_the_code_that_uses_them():
 
     assert RISK_LEVELS == LEVELS and tuple(IMPORT_FORMATS) == FORMATS and set(RUBRICS) == set(RUBRIC_TABLE)
     assert set(STAGES) == set(ORDER)
+
+
+def test_filters_run_in_the_order_written_or_the_config_is_refused():
+    from psyllm.config.choices import LATE_FILTERS
+    from psyllm.filters.registry import KNOWN, PER_DIALOGUE
+
+    assert set(PER_DIALOGUE) | set(LATE_FILTERS) == set(KNOWN)
+    assert load_config(None, ["filter.filters=[safety,structure,dedup,judge]"]).filter.filters[0] == "safety"
+    for bad in ("[judge,structure]", "[structure,judge,dedup]", "[dedup,safety]"):
+        with pytest.raises(ConfigError, match="run in the order written"):
+            load_config(None, [f"filter.filters={bad}"])
+    with pytest.raises(ConfigError, match="vibes"):
+        load_config(None, ["filter.filters=[structure,vibes]"])
+
