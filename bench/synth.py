@@ -20,7 +20,6 @@ over that window, divided by the cores they may use.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import tempfile

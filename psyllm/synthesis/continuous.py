@@ -22,8 +22,8 @@ from typing import Awaitable, Callable
 
 from psyllm.config.schema import SynthesizeConfig
 from psyllm.engines.base import AsyncChatGenerator
-from psyllm.synthesis.stages import (apply_draft, apply_plan, apply_reason, counselor_systems, draft_request,
-                                     plan_request, reason_request, reason_rounds)
+from psyllm.synthesis.stages import (apply_draft, apply_plan, apply_reason, draft_request, plan_request,
+                                     reason_request, reason_rounds)
 
 
 async def advance(row: dict, stages: tuple[str, ...], gen: AsyncChatGenerator, cfg: SynthesizeConfig,
