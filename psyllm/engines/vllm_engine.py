@@ -6,7 +6,8 @@ this engine gets its whole answer as one delta (`engines.base.stream_chat`).
 
 `AsyncVLLMGenerator`: vLLM's `AsyncLLM`; every `agenerate` is one request in flight, batched continuously with
 all others (a finished request's slot is refilled at once), for callers that advance each item on its own
-(psyllm/synthesis/continuous.py).
+(psyllm/synthesis/continuous.py), and `astream` yields an answer as vLLM produces it (the served models,
+psyllm/runtime/serve.py).
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import os
 import uuid
 
 from psyllm.config.schema import EngineConfig
-from psyllm.engines.base import ChatRequest, ChatResponse, opens_reasoning, split_reasoning
+from psyllm.engines.base import (ChatDelta, ChatRequest, ChatResponse, ReasoningSplitter, opens_reasoning,
+                                 split_reasoning, whole)
 
 
 def _engine_kwargs(cfg: EngineConfig, seed: int) -> dict:
@@ -126,6 +128,42 @@ class AsyncVLLMGenerator:
         except Exception as err:  # noqa: BLE001 - one bad request must not fail its batch (engine contract)
             return ChatResponse(request.request_id, prompt_tokens=len(ids), model=self.model_id, error=f"vLLM: {err}")
         return _response(request, final.outputs[0], prompt, len(ids), self.model_id)
+
+    async def astream(self, request: ChatRequest):
+        """The answer in pieces as vLLM produces them (delta outputs), reasoning split from the answer as it arrives,
+        ending with a delta that has `last`. Closing the iterator (the client went away) aborts the request."""
+        from vllm.sampling_params import RequestOutputKind
+        from vllm.v1.engine.exceptions import EngineDeadError
+
+        ids = _chat_ids(self.tokenizer, request.messages)
+        refused = _too_long(request, len(ids), self.cfg, self.model_id)
+        if refused:
+            for delta in whole(refused):
+                yield delta
+            return
+        params = _sampling_params(request, self.per_request_seed)
+        params.output_kind = RequestOutputKind.DELTA
+        # A JSON-schema answer is all answer (see _response); otherwise reasoning is split off as it streams.
+        splitter = None if request.json_schema else ReasoningSplitter(opens_reasoning(self.tokenizer.decode(ids)))
+        tokens, finish = 0, None
+        outputs = self.engine.generate({"prompt_token_ids": ids}, params, f"{request.request_id}-{uuid.uuid4().hex[:8]}")
+        try:
+            async for out in outputs:
+                piece = out.outputs[0]
+                tokens, finish = tokens + len(piece.token_ids), piece.finish_reason or finish
+                reasoning, answer = splitter.feed(piece.text) if splitter else ("", piece.text)
+                if reasoning or answer:
+                    yield ChatDelta(text=answer, reasoning=reasoning)
+        except EngineDeadError:
+            raise
+        except Exception as err:  # noqa: BLE001 - an error answer, like agenerate's
+            yield ChatDelta(error=f"vLLM: {err}", prompt_tokens=len(ids))
+            return
+        finally:
+            await outputs.aclose()  # closed early: vLLM aborts the request (GeneratorExit in AsyncLLM.generate)
+        reasoning, answer = splitter.finish() if splitter else ("", "")
+        yield ChatDelta(text=answer, reasoning=reasoning, finish_reason=finish or "stop", prompt_tokens=len(ids),
+                        completion_tokens=tokens)
 
     def shutdown(self) -> None:
         self.engine.shutdown()

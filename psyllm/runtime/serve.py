@@ -22,14 +22,44 @@ class EngineServer:
     request runs on its own (`stream`, a generator method the gateway reads through `handle.options(stream=True)`)."""
 
     def __init__(self, engine: EngineConfig, max_batch_size: int, batch_wait_timeout_s: float):
-        self.generator = build_generator(engine)
+        # vLLM serves through its async engine: requests are batched continuously and streams get every piece as
+        # it is produced (the offline `LLM` answers a stream in one delta). Other engines run in threads.
+        self.async_engine = engine.kind == "vllm"
+        if self.async_engine:
+            from psyllm.engines.vllm_engine import AsyncVLLMGenerator
+
+            self.generator = AsyncVLLMGenerator(engine)
+        else:
+            self.generator = build_generator(engine)
         self.chat.set_max_batch_size(max_batch_size)
         self.chat.set_batch_wait_timeout_s(batch_wait_timeout_s)
         self.streams = {"active": 0, "finished": 0, "stopped_early": 0}
 
     async def stream(self, request: ChatRequest):
-        """The engine's deltas as they come. The engine iterates in a worker thread; when the caller goes away
-        (the client disconnected, the gateway cancelled this call) the stop event ends generation at its next token."""
+        """The engine's deltas as they come; when the caller goes away (the client disconnected, the gateway
+        cancelled this call) generation ends at its next token."""
+        deltas = self._astream(request) if self.async_engine else self._threaded_stream(request)
+        self.streams["active"] += 1
+        done = False
+        try:
+            async for delta in deltas:
+                done = done or delta.last
+                yield delta
+        finally:
+            self.streams["active"] -= 1
+            self.streams["finished" if done else "stopped_early"] += 1
+            await deltas.aclose()  # the engine has let go of the request before the slot is free
+
+    async def _astream(self, request: ChatRequest):
+        deltas = self.generator.astream(request)
+        try:
+            async for delta in deltas:
+                yield delta
+        finally:
+            await deltas.aclose()  # closed early: the request is aborted in vLLM
+
+    async def _threaded_stream(self, request: ChatRequest):
+        """A blocking engine's stream, iterated in a thread of its own; a stop event ends it when closed early."""
         stop, loop = threading.Event(), asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
 
@@ -49,7 +79,6 @@ class EngineServer:
 
         # A thread of its own per stream (it is held for the whole answer): the default executor has cpu+4
         # threads, which queued streams behind each other well below max_ongoing_requests.
-        self.streams["active"] += 1
         worker = loop.create_future()
         threading.Thread(target=pump, name=f"stream-{request.request_id}", daemon=True).start()
         done = False
@@ -58,11 +87,9 @@ class EngineServer:
                 done = done or delta.last
                 yield delta
         finally:
-            self.streams["active"] -= 1
-            self.streams["finished" if done else "stopped_early"] += 1
             stop.set()
             if not done:
-                await asyncio.shield(worker)  # the engine has let go of the request before the slot is free
+                await asyncio.shield(worker)
 
     def stream_stats(self) -> dict:
         """Streams on this replica: running, finished, and stopped before their end (client gone)."""
@@ -81,6 +108,8 @@ class EngineServer:
         return out
 
     async def chat(self, requests: list[ChatRequest]) -> list[ChatResponse]:
+        if self.async_engine:  # each request its own, continuously batched with every other in flight
+            return list(await asyncio.gather(*(self.generator.agenerate(r) for r in requests)))
         return await asyncio.to_thread(self._generate, requests)
 
 

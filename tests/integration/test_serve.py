@@ -101,7 +101,7 @@ def test_the_official_openai_client_gets_resources_for_an_earlier_disclosure(ser
 
 def test_the_official_client_streams_sync_and_async(served):
     """stream=True through the official client: a role chunk, content deltas, a last chunk with finish_reason, usage
-    when asked; the async client too, streamed and not; models.retrieve; the judge (vLLM) streams its whole answer."""
+    when asked; the async client too, streamed and not; models.retrieve; the judge (vLLM) streams piece by piece."""
     from openai import AsyncOpenAI, NotFoundError, OpenAI
 
     url, _ = served
@@ -126,14 +126,20 @@ def test_the_official_client_streams_sync_and_async(served):
                                                        stream=True)
         got = [c async for c in stream]
         whole = await aclient.chat.completions.create(model="psyllm-counselor", messages=messages, max_tokens=8)
-        judge = await aclient.chat.completions.create(model="psyllm-judge", messages=messages, max_tokens=8,
-                                                      stream=True)
+        # A schema keeps the random tiny judge's tokens decodable (unconstrained, most decode to nothing).
+        schema = {"type": "object", "properties": {"verdict": {"type": "string"}}, "required": ["verdict"]}
+        judge = await aclient.chat.completions.create(
+            model="psyllm-judge", messages=messages, max_tokens=16, stream=True,
+            response_format={"type": "json_schema", "json_schema": {"name": "verdict", "schema": schema}})
         return got, whole, [c async for c in judge]
 
     got, whole, judge = asyncio.run(async_client())
     assert got[0].choices[0].delta.role == "assistant" and got[-1].choices[0].finish_reason in ("stop", "length")
     assert whole.choices[0].message.content is not None
     assert judge[-1].choices[0].finish_reason in ("stop", "length") and judge[-1].model == "psyllm-judge"
+    # vLLM streams through its async engine: the answer arrives in pieces, not as one delta at the end.
+    pieces = [c.choices[0].delta.content for c in judge if c.choices and c.choices[0].delta.content]
+    assert len(pieces) >= 2, pieces
 
 
 def test_a_crisis_conversation_streamed_starts_with_the_safety_question_and_resources(served):
