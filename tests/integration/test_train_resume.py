@@ -51,6 +51,5 @@ def test_a_rerun_resumes_from_the_kept_checkpoint(ray_local, tmp_path):
     result = _fit(out, "fp", fail_at=0)
     assert result.metrics == {"step": 4, "resumed_from": 2}
     assert not os.path.exists(f"{out}/model/config.json")
-    with pytest.raises(Exception, match="injected failure"):
-        _fit(out, "fp2", fail_at=3)  # another config: its own run from step 1, nothing of fp's kept
-    assert _fit(out, "fp2", fail_at=0).metrics == {"step": 4, "resumed_from": 3}
+    # Another config over fp's checkpoints: its own run from step 1, nothing of fp's kept.
+    assert _fit(out, "fp2", fail_at=0).metrics == {"step": 4, "resumed_from": 0}
