@@ -42,9 +42,11 @@ def run_psyllm(inp: str, out: str) -> dict:
 def run_pandas(inp: str, out: str) -> dict:
     """The same work, one process: pandas frame of raw lines -> apply -> exact + near dedup -> parquet."""
     import pandas as pd
+    import pyarrow as pa
 
     from psyllm.config.schema import IngestConfig
-    from psyllm.ingest.dedup import DuplicateResolver
+    from psyllm.dedup.reference import resolve
+    from psyllm.ingest.finalize import staged_keys
     from psyllm.ingest.processor import PostProcessor
     from psyllm.io.readers import iter_raw_rows
 
@@ -53,9 +55,10 @@ def run_pandas(inp: str, out: str) -> dict:
     processor = PostProcessor(cfg)
     staged = pd.DataFrame(list(raw.apply(lambda r: processor.process(r.to_dict()), axis=1)))
     kept = staged[staged["outcome"] == "kept"]
-    resolver = DuplicateResolver(cfg.dedup)
-    keep_mask = [resolver.add(r.post_id, r.text_sha, r.minhash) is None for r in kept.itertuples()]
-    posts = kept[keep_mask].drop(columns=["minhash", "outcome", "reason", "detail", "snippet"])
+    verdicts = resolve(staged_keys(pa.Table.from_pandas(kept, preserve_index=False)), cfg.dedup)
+    keep_mask = [d is None for d in verdicts.sort_by("node")["duplicate_of"].to_pylist()]
+    posts = kept.sort_values(["source_file", "line"])[keep_mask]
+    posts = posts.drop(columns=["minhash", "outcome", "reason", "detail", "snippet"])
     os.makedirs(out, exist_ok=True)
     posts.to_parquet(os.path.join(out, "posts.parquet"))
     staged[staged["outcome"] != "kept"][["source_file", "line", "reason"]].to_parquet(os.path.join(out, "q.parquet"))

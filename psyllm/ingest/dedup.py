@@ -1,15 +1,12 @@
-"""Exact and near-duplicate collapse: normalized-text hashes and MinHash LSH over word shingles.
+"""MinHash signatures over word shingles of the normalized text, computed per batch (in parallel).
 
-Signatures are computed per batch (in parallel); the resolver then walks posts in input order
-(source file, line), so the representative of a cluster is always its first occurrence and reruns agree.
+Clusters over them (exact hashes and LSH-verified near pairs, connected components, the first occurrence in
+input order as representative) are psyllm.dedup's, on Ray Data in psyllm.runtime.dedup.
 """
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from psyllm.config.schema import DedupConfig
 
@@ -32,52 +29,3 @@ def minhash(sig: bytes, cfg: DedupConfig) -> MinHash:
     """Rebuild a MinHash from its stored signature (for LSH queries)."""
     values = np.frombuffer(sig, dtype=np.uint32).astype(np.uint64)
     return MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme="affine32", hashvalues=values)
-
-
-@dataclass
-class Verdict:
-    duplicate_of: str
-    kind: str
-    similarity: float
-
-
-@dataclass
-class DuplicateResolver:
-    """Feed posts in input order; each is a representative or a duplicate of an earlier one."""
-
-    cfg: DedupConfig
-    _by_text: dict[str, str] = field(default_factory=dict)
-    _sigs: dict[str, bytes] = field(default_factory=dict)
-    _ids: dict[str, str] = field(default_factory=dict)  # post_id -> text_sha of its representative
-    _lsh: MinHashLSH | None = None
-
-    def __post_init__(self):
-        if self.cfg.near:
-            # Bands tuned for recall (few missed pairs); every candidate is then verified against the threshold.
-            self._lsh = MinHashLSH(threshold=self.cfg.threshold, num_perm=self.cfg.num_perm, weights=(0.1, 0.9))
-
-    def unique_id(self, post_id: str, text_sha: str) -> str:
-        """Two different posts with one native id must not overwrite each other: suffix the later one."""
-        seen = self._ids.get(post_id)
-        if seen is None or seen == text_sha:
-            return post_id
-        return hashlib.sha256(f"{post_id}\x1f{text_sha}".encode()).hexdigest()[:16]
-
-    def add(self, post_id: str, text_sha: str, sig: bytes) -> Verdict | None:
-        """None: `post_id` is a representative. Else who it duplicates and how."""
-        if self.cfg.exact and text_sha in self._by_text:
-            return Verdict(self._by_text[text_sha], "exact", 1.0)
-        if self._lsh is not None:
-            best, best_sim = None, 0.0
-            this = np.frombuffer(sig, dtype=np.uint32)
-            for cand in self._lsh.query(minhash(sig, self.cfg)):
-                sim = float(np.mean(this == np.frombuffer(self._sigs[cand], dtype=np.uint32)))
-                if sim > best_sim or (sim == best_sim and best is not None and cand < best):
-                    best, best_sim = cand, sim
-            if best is not None and best_sim >= self.cfg.threshold:
-                return Verdict(best, "near", best_sim)
-            self._lsh.insert(post_id, minhash(sig, self.cfg))
-            self._sigs[post_id] = sig
-        self._by_text.setdefault(text_sha, post_id)
-        self._ids[post_id] = text_sha
-        return None

@@ -1,22 +1,24 @@
-"""Filtering on Ray Data: deterministic filters in a CPU actor pool, dedup resolved globally in the driver,
+"""Filtering on Ray Data: deterministic filters in a CPU actor pool, dedup clusters by Ray Data shuffles,
 then the LLM judge in an engine actor pool; kept/ and rejected/ (every failed criterion with its reason)."""
 from __future__ import annotations
 
 import json
 import time
 
+import pyarrow as pa
 
 from psyllm import __version__
 from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import FilterConfig, PsyllmConfig
 from psyllm.filters.base import check
-from psyllm.filters.dedup import resolver
+from psyllm.filters.dedup import as_dedup, candidate_keys, keyed_verdicts
 from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates, add_verdicts
 from psyllm.io.filesystem import filesystem, join, remove_tree
 from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
-from psyllm.io.shards import ShardWriter, iter_batches
+from psyllm.io.shards import ShardWriter
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
 from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
+from psyllm.runtime.dedup import by_key, find_duplicates, union
 from psyllm.runtime.session import configure_data_context, ray_session
 
 
@@ -40,13 +42,6 @@ class _Deterministic(RowsAdapter):
         super().__init__(DeterministicWorker(cfg))
 
 
-class _Dedup(RowsAdapter):
-    schema = FILTER_STATE_SCHEMA
-
-    def __init__(self, dups: dict):
-        super().__init__(lambda rows: _mark_duplicates(rows, dups))
-
-
 class _Judge(RowsAdapter):
     schema = FILTER_STATE_SCHEMA
 
@@ -54,17 +49,27 @@ class _Judge(RowsAdapter):
         super().__init__(JudgeWorker(cfg))
 
 
-def _resolve(staging: str, cfg: FilterConfig, storage) -> dict:
-    """Walk candidates (deterministic passes) in sample_id order; near duplicates map to their representative."""
-    keys = []
-    for batch in iter_batches(staging, storage, columns=["sample_id", "text_sha", "minhash", "failures"]):
-        keys += [(r["sample_id"], r["text_sha"], r["minhash"]) for r in batch.to_pylist() if not r["failures"]]
-    res, dups = resolver(cfg.dedup), {}
-    for sample_id, sha, sig in sorted(keys):
-        verdict = res.add(sample_id, sha, sig)
-        if verdict:
-            dups[sample_id] = (verdict.duplicate_of, verdict.similarity)
-    return dups
+_MARK_UNION = pa.schema([*FILTER_STATE_SCHEMA, pa.field("key", pa.string()), pa.field("dup_of", pa.string()),
+                         pa.field("dup_similarity", pa.float64())])
+
+
+def _mark_block(block):
+    """Dialogue rows (keyed by sample id) meet their key's dedup verdict, one hash partition at a time."""
+    rows = block.to_pylist()
+    dups = {r["key"]: (r["dup_of"], r["dup_similarity"]) for r in rows if r.get("dup_of") is not None}
+    marked = _mark_duplicates([r for r in rows if r.get("sample_id") is not None], dups)
+    return pa.Table.from_pylist(marked, schema=FILTER_STATE_SCHEMA)
+
+
+def _with_dedup(staging: str, fcfg: FilterConfig, storage):
+    """Staged candidates marked unique or duplicate: clusters found and joined on Ray Data (psyllm.runtime.dedup),
+    so the driver holds nothing per dialogue."""
+    dcfg = as_dedup(fcfg.dedup)
+    keys = read_shards(staging, storage).map_batches(candidate_keys, batch_format="pyarrow")
+    verdicts = find_duplicates(keys, dcfg, rename=False).map_batches(keyed_verdicts, batch_format="pyarrow")
+    rows = read_shards(staging, storage).map_batches(
+        lambda b: b.append_column("key", b["sample_id"]), batch_format="pyarrow")
+    return by_key(union(rows, verdicts, _MARK_UNION), "key", _mark_block, dcfg.partitions)
 
 
 # What filter writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
@@ -92,10 +97,7 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             writer.write_batch(batch)
         writer.close()
-        dups = _resolve(staging, fcfg, storage) if "dedup" in fcfg.filters else {}
-        ds = read_shards(staging, storage)
-        if "dedup" in fcfg.filters:
-            ds = ds.map_batches(_Dedup, fn_constructor_args=(dups,), batch_format="pyarrow")
+        ds = _with_dedup(staging, fcfg, storage) if "dedup" in fcfg.filters else read_shards(staging, storage)
         if "judge" in fcfg.filters:
             eng = fcfg.judge.engine
             ds = ds.map_batches(_Judge, fn_constructor_args=(fcfg,), batch_format="pyarrow", batch_size=eng.batch_size,
@@ -111,8 +113,9 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     remove_tree(*filesystem(staging, storage))
     shards = {"kept": kept.close(), "rejected": rejected.close()}
     by_criterion = rates.result()
+    dedup = by_criterion.get("dedup", {"evaluated": 0, "passed": 0})
     counts = {"dialogues": kept.rows + rejected.rows, "kept": kept.rows, "rejected": rejected.rows,
-              "near_duplicates": len(dups),
+              "near_duplicates": dedup["evaluated"] - dedup["passed"],
               "rejected_by": {k: v["evaluated"] - v["passed"] for k, v in by_criterion.items()},
               "pass_rate": {k: v["rate"] for k, v in by_criterion.items()}}
     if counts["dialogues"] != upstream["counts"]["dialogues"]:

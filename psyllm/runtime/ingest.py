@@ -1,5 +1,6 @@
 """Ingest on Ray Data: raw rows (a custom streaming datasource) -> PostProcessor actors -> staged shards,
-then the Ray-free dedup pass writes posts/, quarantine/, duplicates/ and the manifest."""
+then duplicate clusters on Ray Data (psyllm.runtime.dedup) and posts/, quarantine/, duplicates/ and the manifest
+written from a stream of finished rows: the driver holds one batch and counters, whatever the input size."""
 from __future__ import annotations
 
 import logging
@@ -11,16 +12,18 @@ import pyarrow.compute as pc
 
 from psyllm import __version__
 from psyllm.config import fingerprint, to_dict
-from psyllm.config.schema import IngestConfig, PsyllmConfig, StorageConfig
+from psyllm.config.schema import DedupConfig, IngestConfig, PsyllmConfig, StorageConfig
 from psyllm.ingest import quarantine as q
-from psyllm.ingest.finalize import resolve_duplicates, write_final
+from psyllm.ingest.finalize import (KEY_COLUMNS, ROW_COLUMNS, ROW_UNION, annotate, annotated_in_driver, keyed_rows,
+                                    keyed_verdicts, staged_keys, write_final)
 from psyllm.ingest.processor import PostProcessor
 from psyllm.io.filesystem import display_uri, filesystem, join, remove_tree
 from psyllm.io.manifest import RejectLimitExceeded, StageResult, prepare_output, write_manifest
 from psyllm.io.readers import InputError, file_digest, iter_raw_rows, list_inputs
 from psyllm.io.shards import ShardWriter
 from psyllm.records import QUARANTINE_SCHEMA, STAGED_SCHEMA
-from psyllm.runtime.data import RowsAdapter
+from psyllm.runtime.data import RowsAdapter, read_shards
+from psyllm.runtime.dedup import by_key, find_duplicates, union
 from psyllm.runtime.session import configure_data_context, ray_session
 
 log = logging.getLogger(__name__)
@@ -102,15 +105,15 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
             compute=ray.data.ActorPoolStrategy(size=runtime.concurrency),
         )
         read, reasons, staged_chars = _drain(ds, staged, quarantined)
-    staged.close()
-    shards = {"quarantine": quarantined.close()}
-    resolution = resolve_duplicates(staging_uri, cfg.ingest.dedup, storage)
-    final_shards, post_counts, final_chars = write_final(
-        staging_uri, output_uri, resolution, cfg.output.shard_rows, storage)
+        staged.close()
+        shards = {"quarantine": quarantined.close()}
+        final_shards, post_counts, final_chars = write_final(
+            _annotated(staging_uri, cfg.ingest.dedup, storage), output_uri, cfg.output.shard_rows, storage)
     shards.update(final_shards)
     remove_tree(*filesystem(staging_uri, storage))
 
-    counts = _counts(read, shards, reasons, len(resolution.verdicts)) | post_counts
+    n_dups = sum(s["rows"] for s in shards["duplicates"])
+    counts = _counts(read, shards, reasons, n_dups) | post_counts
     counts["chars"] = _char_counts(staged_chars, final_chars)
     manifest = {
         "stage": "ingest", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
@@ -124,6 +127,20 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         raise RejectLimitExceeded(f"ingest: {manifest['error']}; see {join(output_uri, 'quarantine')}")
     write_manifest(output_uri, manifest, storage)
     return StageResult(output_uri, manifest, skipped=False)
+
+
+def _annotated(staging_uri: str, dcfg: DedupConfig, storage: StorageConfig):
+    """Staged rows with their dedup verdicts, streamed: clusters found and joined onto the rows by Ray Data
+    shuffles (backend "ray"), or resolved in this process (backend "driver", memory grows with the input)."""
+    if dcfg.backend == "driver":
+        return annotated_in_driver(staging_uri, dcfg, storage)
+    if dcfg.backend != "ray":
+        raise ValueError(f"ingest.dedup.backend must be 'ray' or 'driver', not {dcfg.backend!r}")
+    keys = read_shards(staging_uri, storage, columns=KEY_COLUMNS).map_batches(staged_keys, batch_format="pyarrow")
+    rows = read_shards(staging_uri, storage, columns=ROW_COLUMNS).map_batches(keyed_rows, batch_format="pyarrow")
+    verdicts = find_duplicates(keys, dcfg).map_batches(keyed_verdicts, batch_format="pyarrow")
+    joined = by_key(union(rows, verdicts, ROW_UNION), "key", annotate, dcfg.partitions)
+    return joined.iter_batches(batch_format="pyarrow", batch_size=None)
 
 
 def _drain(ds, staged: ShardWriter, quarantined: ShardWriter) -> tuple[int, Counter, Counter]:
