@@ -3,19 +3,17 @@ then the LLM judge in an engine actor pool; kept/ and rejected/ (every failed cr
 from __future__ import annotations
 
 import json
-import time
 
 import pyarrow as pa
 
-from psyllm import __version__
-from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import FilterConfig, PsyllmConfig
 from psyllm.filters.base import check
 from psyllm.filters.dedup import as_dedup, candidate_keys, keyed_verdicts
 from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates, add_verdicts
 from psyllm.io.filesystem import filesystem, join, remove_tree
-from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
+from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.shards import ShardWriter
+from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
 from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
 from psyllm.runtime.dedup import by_key, find_duplicates, union
@@ -81,11 +79,9 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
 
     fcfg, storage = cfg.filter, cfg.storage
     upstream = require_finished(input_uri, "dialogues", "synthesize (or import)", storage)
-    fp = fingerprint("filter", to_dict(fcfg), upstream["fingerprint"], __version__)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=(input_uri,))
-    if done is not None:
-        return StageResult(output_uri, done, skipped=True)
-    started = time.time()
+    out = StageOutput("filter", fcfg, cfg, output_uri, (upstream["fingerprint"],), writes=WRITES, guard=(input_uri,))
+    if out.done:
+        return out.done
     staging = join(output_uri, "_staging")
     writer = ShardWriter(staging, FILTER_STATE_SCHEMA, cfg.output.shard_rows, storage)
     with ray_session(cfg.runtime):
@@ -113,17 +109,13 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     remove_tree(*filesystem(staging, storage))
     shards = {"kept": kept.close(), "rejected": rejected.close()}
     by_criterion = rates.result()
-    dedup = by_criterion.get("dedup", {"evaluated": 0, "passed": 0})
+    dedup = by_criterion.get("dedup.unique", {"evaluated": 0, "passed": 0})
     counts = {"dialogues": kept.rows + rejected.rows, "kept": kept.rows, "rejected": rejected.rows,
               "near_duplicates": dedup["evaluated"] - dedup["passed"],
               "rejected_by": {k: v["evaluated"] - v["passed"] for k, v in by_criterion.items()},
               "pass_rate": {k: v["rate"] for k, v in by_criterion.items()}}
     if counts["dialogues"] != upstream["counts"]["dialogues"]:
         raise AssertionError(f"filter lost dialogues: {counts['dialogues']} of {upstream['counts']['dialogues']}")
-    manifest = {"stage": "filter", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
-                "inputs": [{"uri": join(input_uri, "dialogues"), "sha256": upstream["fingerprint"], "bytes": None}],
-                "config": to_dict(fcfg), "counts": counts, "criteria": by_criterion, "shards": shards,
-                "prompt_versions": upstream.get("prompt_versions"), "models": upstream.get("models"),
-                "seconds": round(time.time() - started, 3)}
-    write_manifest(output_uri, manifest, storage)
-    return StageResult(output_uri, manifest, skipped=False)
+    return out.finish(counts, shards, [input_entry(join(input_uri, "dialogues"), upstream["fingerprint"])],
+                      criteria=by_criterion, prompt_versions=upstream.get("prompt_versions"),
+                      models=upstream.get("models"))
