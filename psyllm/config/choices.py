@@ -35,6 +35,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("ImportConfig", "format"): IMPORT_FORMATS,
     ("PipelineConfig", "stages"): STAGES,  # each element
     ("FilterConfig", "filters"): FILTERS,  # each element
+    ("DedupConfig", "backend"): ("auto", "ray", "driver"),
 }
 
 

@@ -111,8 +111,11 @@ class DedupConfig:
     shingle_words: int = 3
     seed: int = 1
     # "ray": clusters found by Ray Data shuffles, flat driver memory; "driver": the same clusters in one process
-    # (psyllm.dedup.reference; memory grows with the input). docs/scale.md has the measured difference.
-    backend: str = "ray"
+    # (psyllm.dedup.reference; memory grows with the input); "auto": the driver up to `driver_max_rows` staged
+    # posts, Ray above. The Ray plan's fixed cost is minutes on a small machine (docs/scale.md), the driver's
+    # memory ~1.2 GB at 200k posts: so the head node never holds more than that bound.
+    backend: str = "auto"
+    driver_max_rows: int = 200_000
     partitions: int = 16  # hash partitions of each dedup shuffle
     max_rounds: int = 30  # label-propagation rounds before giving up (a cluster's diameter; duplicates: a few)
 

@@ -4,23 +4,21 @@ written from a stream of finished rows: the driver holds one batch and counters,
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from psyllm import __version__
-from psyllm.config import fingerprint, to_dict
 from psyllm.config.schema import DedupConfig, IngestConfig, PsyllmConfig, StorageConfig
 from psyllm.ingest import quarantine as q
 from psyllm.ingest.finalize import (KEY_COLUMNS, ROW_COLUMNS, ROW_UNION, annotate, annotated_in_driver, keyed_rows,
                                     keyed_verdicts, staged_keys, write_final)
 from psyllm.ingest.processor import PostProcessor
 from psyllm.io.filesystem import display_uri, filesystem, join, remove_tree
-from psyllm.io.manifest import RejectLimitExceeded, StageResult, prepare_output, write_manifest
+from psyllm.io.manifest import RejectLimitExceeded, StageResult
 from psyllm.io.readers import InputError, file_digest, iter_raw_rows, list_inputs
 from psyllm.io.shards import ShardWriter
+from psyllm.io.stage_output import StageOutput
 from psyllm.records import QUARANTINE_SCHEMA, STAGED_SCHEMA
 from psyllm.runtime.data import RowsAdapter, read_shards
 from psyllm.runtime.dedup import by_key, find_duplicates, union
@@ -69,10 +67,6 @@ class _ProcessBatch(RowsAdapter):
 WRITES = ("posts/part-*.parquet", "quarantine/part-*.parquet", "duplicates/part-*.parquet", "_staging/part-*.parquet")
 
 
-def _stage_fingerprint(cfg: PsyllmConfig, digests: list[dict]) -> str:
-    return fingerprint("ingest", to_dict(cfg.ingest), [d["sha256"] for d in digests], __version__)
-
-
 def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     """Posts in `input_uri` -> clean, de-identified, triaged, deduplicated posts under `output_uri`."""
     import ray.data
@@ -82,13 +76,12 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     digests = [file_digest(f, storage) for f in files]
     if not any(d["bytes"] for d in digests):  # an empty input is a mistake to report, not a run with zero posts
         raise InputError(f"{input_uri}: no posts to ingest (the input is empty)")
-    fp = _stage_fingerprint(cfg, digests)
-    done = prepare_output(output_uri, fp, cfg.output.overwrite, storage, writes=WRITES, inputs=tuple(files))
-    if done is not None:
-        log.info("ingest: %s is complete with fingerprint %s; nothing to do", output_uri, fp)
-        return StageResult(output_uri, done, skipped=True)
+    out = StageOutput("ingest", cfg.ingest, cfg, output_uri, ([d["sha256"] for d in digests],), writes=WRITES,
+                      guard=tuple(files))
+    if out.done:
+        log.info("ingest: %s is complete with fingerprint %s; nothing to do", output_uri, out.fingerprint)
+        return out.done
 
-    started = time.time()
     if cfg.ingest.deid.enabled and "NAME" in cfg.ingest.deid.types:
         from psyllm.ingest.names import gazetteer
 
@@ -108,34 +101,30 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         staged.close()
         shards = {"quarantine": quarantined.close()}
         final_shards, post_counts, final_chars = write_final(
-            _annotated(staging_uri, cfg.ingest.dedup, storage), output_uri, cfg.output.shard_rows, storage)
+            _annotated(staging_uri, cfg.ingest.dedup, storage, staged.rows), output_uri, cfg.output.shard_rows, storage)
     shards.update(final_shards)
     remove_tree(*filesystem(staging_uri, storage))
 
     n_dups = sum(s["rows"] for s in shards["duplicates"])
     counts = _counts(read, shards, reasons, n_dups) | post_counts
     counts["chars"] = _char_counts(staged_chars, final_chars)
-    manifest = {
-        "stage": "ingest", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
-        "inputs": [dict(d, uri=display_uri(d["uri"])) for d in digests], "config": to_dict(cfg.ingest),
-        "counts": counts, "shards": shards, "seconds": round(time.time() - started, 3),
-    }
+    inputs = [dict(d, uri=display_uri(d["uri"])) for d in digests]
     fraction = counts["quarantined"] / max(read, 1)
     if fraction > cfg.ingest.max_reject_fraction:
-        manifest.update(complete=False, error=f"quarantined fraction {fraction:.3f} > {cfg.ingest.max_reject_fraction}")
-        write_manifest(output_uri, manifest, storage)
-        raise RejectLimitExceeded(f"ingest: {manifest['error']}; see {join(output_uri, 'quarantine')}")
-    write_manifest(output_uri, manifest, storage)
-    return StageResult(output_uri, manifest, skipped=False)
+        error = f"quarantined fraction {fraction:.3f} > {cfg.ingest.max_reject_fraction}"
+        out.fail(counts, shards, inputs, error)
+        raise RejectLimitExceeded(f"ingest: {error}; see {join(output_uri, 'quarantine')}")
+    return out.finish(counts, shards, inputs)
 
 
-def _annotated(staging_uri: str, dcfg: DedupConfig, storage: StorageConfig):
+def _annotated(staging_uri: str, dcfg: DedupConfig, storage: StorageConfig, rows: int):
     """Staged rows with their dedup verdicts, streamed: clusters found and joined onto the rows by Ray Data
-    shuffles (backend "ray"), or resolved in this process (backend "driver", memory grows with the input)."""
-    if dcfg.backend == "driver":
+    shuffles (backend "ray"), or resolved in this process (backend "driver", memory grows with the input;
+    "auto" picks it up to `driver_max_rows` rows)."""
+    backend = dcfg.backend if dcfg.backend != "auto" else ("driver" if rows <= dcfg.driver_max_rows else "ray")
+    log.info("ingest: duplicate clusters of %d posts on the %s backend", rows, backend)
+    if backend == "driver":
         return annotated_in_driver(staging_uri, dcfg, storage)
-    if dcfg.backend != "ray":
-        raise ValueError(f"ingest.dedup.backend must be 'ray' or 'driver', not {dcfg.backend!r}")
     keys = read_shards(staging_uri, storage, columns=KEY_COLUMNS).map_batches(staged_keys, batch_format="pyarrow")
     rows = read_shards(staging_uri, storage, columns=ROW_COLUMNS).map_batches(keyed_rows, batch_format="pyarrow")
     verdicts = find_duplicates(keys, dcfg).map_batches(keyed_verdicts, batch_format="pyarrow")

@@ -9,11 +9,11 @@ from collections import Counter
 import pyarrow as pa
 
 from psyllm import __version__
-from psyllm.config import to_dict
 from psyllm.config.schema import PsyllmConfig, SynthesizeConfig
 from psyllm.io.filesystem import join
-from psyllm.io.manifest import StageResult, prepare_output, require_finished, write_manifest
+from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.shards import ShardWriter, existing_shards
+from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHEMA
 from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
 from psyllm.runtime.session import configure_data_context, ray_session
@@ -78,11 +78,11 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
 
     scfg, storage = cfg.synthesize, cfg.storage
     upstream = require_finished(input_uri, "posts", "ingest", storage)
-    fp = synth_fingerprint(scfg, upstream["fingerprint"], __version__)
-    done_manifest = prepare_output(output_uri, fp, cfg.output.overwrite, storage, resume=True, writes=WRITES,
-                                   inputs=(input_uri,))
-    if done_manifest is not None:
-        return StageResult(output_uri, done_manifest, skipped=True)
+    # Its own fingerprint (samples.py: engine placement left out); resume: finished samples are kept.
+    out = StageOutput("synthesize", scfg, cfg, output_uri, (), writes=WRITES, guard=(input_uri,), resume=True,
+                      fp=synth_fingerprint(scfg, upstream["fingerprint"], __version__))
+    if out.done:
+        return out.done
 
     old_d, old_rows = existing_shards(join(output_uri, "dialogues"), storage, ["sample_id", "prompt_tokens", "completion_tokens"])
     old_x, old_dead = existing_shards(join(output_uri, "dead_letter"), storage, ["sample_id", "stage", "prompt_tokens", "completion_tokens"])
@@ -102,7 +102,7 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
     with ray_session(cfg.runtime):
         configure_data_context(cfg.runtime)
         ds = read_shards(join(input_uri, "posts"), storage, POST_COLUMNS)
-        ds = ds.map_batches(_Expand, fn_constructor_args=(scfg, fp, done), batch_format="pyarrow",
+        ds = ds.map_batches(_Expand, fn_constructor_args=(scfg, out.fingerprint, done), batch_format="pyarrow",
                             compute=ray.data.ActorPoolStrategy(size=1), num_cpus=cfg.runtime.actor_cpus)
         for group in stage_groups(scfg):
             ds = _engine_stage(ds, scfg, group)
@@ -135,9 +135,5 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
     expected = counts["posts"] * scfg.samples_per_post
     if counts["samples"] != expected:  # every post ends as a dialogue or a dead letter
         raise AssertionError(f"synthesize lost samples: {counts['samples']} written, {expected} expected")
-    manifest = {"stage": "synthesize", "fingerprint": fp, "psyllm_version": __version__, "complete": True,
-                "inputs": [{"uri": join(input_uri, "posts"), "sha256": upstream["fingerprint"], "bytes": None}],
-                "config": to_dict(scfg), "counts": counts, "shards": shards, "seconds": round(seconds, 3),
-                "prompt_versions": prov["prompt_versions"], "models": prov["models"]}
-    write_manifest(output_uri, manifest, storage)
-    return StageResult(output_uri, manifest, skipped=False)
+    return out.finish(counts, shards, [input_entry(join(input_uri, "posts"), upstream["fingerprint"])],
+                      prompt_versions=prov["prompt_versions"], models=prov["models"])
