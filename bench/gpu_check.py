@@ -51,10 +51,14 @@ def _train_rows(model: str, label: str, args, tmp: str) -> list[tuple]:
 def _synth_rows(model: str, args) -> list[tuple]:
     if importlib.util.find_spec("vllm") is None:
         return [("synthesis out tok/s", "skipped: vllm not installed", "-", None)]
-    ns = argparse.Namespace(model=model, device="cpu" if args.tiny else "gpu", prompts=args.prompts,
-                            max_tokens=args.max_tokens, batch_size=args.prompts, max_model_len=4096)
-    prompts = synth_bench.make_prompts(args.prompts)
-    raw, pipe = synth_bench.run_raw(ns, prompts), synth_bench.run_pipeline(ns, prompts)
+    # bench/synth.py's sides on `--prompts` dialogues of two rounds, forced lengths around `--max-tokens`:
+    # the ceiling (raw vLLM, each round in one call) vs psyllm's continuous pipeline.
+    ns = argparse.Namespace(model=model, device="cpu" if args.tiny else "gpu", dialogues=args.prompts, rounds=2,
+                            median_tokens=max(args.max_tokens // 2, 1), sigma=0.5, max_tokens=args.max_tokens,
+                            batch_size=args.prompts, max_in_flight=args.prompts, max_model_len=4096)
+    dialogues = synth_bench.make_dialogues(ns)
+    raw = synth_bench.run_ceiling(ns, dialogues)
+    pipe = synth_bench.run_pipeline(ns, dialogues, "continuous")
     raw_tps, pipe_tps = raw["tokens"] / raw["gen_s"], pipe["tokens"] / pipe["gen_s"]
     return [("synthesis out tok/s", f"{raw_tps:.0f}", f"{pipe_tps:.0f}", pipe_tps / raw_tps)]
 

@@ -95,6 +95,11 @@ class VLLMGenerator:
                                          self.model_id)
         return responses  # type: ignore[return-value]
 
+    def shutdown(self) -> None:
+        """Stop the engine-core process now: left to garbage collection, a process that ends can wait for it forever
+        at exit (multiprocessing joins its children)."""
+        self.llm.llm_engine.engine_core.shutdown()
+
 
 class AsyncVLLMGenerator:
     """One `AsyncLLM` per replica. Build it anywhere; use it from one event loop (vLLM starts its output handler
