@@ -342,13 +342,14 @@ async def _sustained(url: str, clients: int, stop: asyncio.Event) -> list[tuple[
 
 
 def _scale_up_under_load(url: str, app: str) -> tuple[float | None, bool, list]:
-    """Six closed-loop clients until the second replica runs (at most 60 s), then one second more on both:
+    """Six closed-loop clients until the second replica runs (at most 150 s: a replica's start competes with the
+    first for two cores), then one second more on both:
     (seconds until a second replica existed, whether it ran, the statuses answered)."""
     async def run():
         stop, up, running = asyncio.Event(), None, False
         task = asyncio.create_task(_sustained(url, 6, stop))
         t0 = time.monotonic()
-        while not running and time.monotonic() - t0 < 60:
+        while not running and time.monotonic() - t0 < 150:
             states = await asyncio.to_thread(_replicas, app)
             if up is None and sum(states.values()) > 1:
                 up = time.monotonic() - t0  # the controller has decided: a second replica exists (starting)
@@ -381,7 +382,8 @@ def test_the_counselor_scales_up_under_sustained_load_and_back_down_after(served
         assert _replicas(app) == {"RUNNING": 1}
         up, running, statuses = _scale_up_under_load(url, app)
         assert running, _replicas(app)
-        window = SCALE["look_back_period_s"] + 6  # the load averaged over the look-back, pushed, a busy controller
+        # The load averaged over the look-back, pushed, and a controller on two busy cores (CI runs the suite there).
+        window = SCALE["look_back_period_s"] + 10
         assert SCALE["upscale_delay_s"] - 0.5 <= up <= SCALE["upscale_delay_s"] + window, up
         assert {s for s, _ in statuses} <= {200, 503}, statuses
         assert all(retry for s, retry in statuses if s == 503) and [s for s, _ in statuses].count(200) >= 12
