@@ -7,15 +7,10 @@ import pytest
 
 from psyllm.cli import main
 from psyllm.config import load_config
-from psyllm.evaluation.cases import Case, prefixes
+from psyllm.evaluation.cases import Case
 from psyllm.evaluation.human import RatingsError, read_ratings
-from psyllm.evaluation.report import write_report
 from psyllm.evaluation.rubric import rubric
-from psyllm.evaluation.runner import item_rows, run_benchmark
-from psyllm.io.manifest import write_manifest
-from psyllm.tracking import stage_run
-from psyllm.tracking.traces import record_items
-from tests.fakes import ScriptedGenerator
+from tests.scripted_evaluation import write_evaluation
 
 RATINGS = Path(__file__).resolve().parents[2] / "fixtures" / "evaluation" / "human_ratings.csv"
 C, K = "client", "counselor"
@@ -26,16 +21,7 @@ JUDGED = {"comprehensiveness": 2, "professionalism": 2, "authenticity": 2, "safe
 
 def _evaluation(cfg, out: Path) -> str:
     """What `psyllm evaluate` leaves behind, made with scripted engines inside a real MLflow run."""
-    judge = ScriptedGenerator(lambda r: json.dumps({k: {"score": v, "reason": "fine"} for k, v in JUDGED.items()}))
-    with stage_run(cfg.tracking, "evaluate") as run:
-        items, summary = run_benchmark(cfg.evaluate, CASES, ScriptedGenerator(lambda r: "Tell me more."), judge)
-        histories = {p.item_id: p.history for c in CASES for p in prefixes(c)}
-        summary["counts"]["traces"] = record_items(items, histories, "scripted-model", "scripted-judge")
-        write_report(str(out), summary, {"model": "scripted-model", "judge": "scripted-judge", "split": "dev"})
-        (out / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in item_rows(items)))
-        write_manifest(str(out), {"stage": "evaluate", "complete": True, "config": {"rubric": "cpsycoune"},
-                                  "judge": "scripted-judge", "counts": summary, "shards": {}})
-    return run.run_id
+    return write_evaluation(cfg, out, CASES, "Tell me more.", JUDGED)
 
 
 def test_ratings_become_assessments_and_the_report_shows_agreement(tmp_path, tracking_uri, capsys):

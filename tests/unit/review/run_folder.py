@@ -7,18 +7,15 @@ import json
 from pathlib import Path
 
 from psyllm.config import load_config
-from psyllm.evaluation.cases import Case, prefixes
-from psyllm.evaluation.report import write_report
-from psyllm.evaluation.runner import item_rows, run_benchmark
+from psyllm.evaluation.cases import Case
 from psyllm.filters.judge import CRITERIA
 from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates
 from psyllm.io.manifest import write_manifest
 from psyllm.io.shards import ShardWriter
 from psyllm.records import FILTERED_SCHEMA
-from psyllm.tracking import stage_run
-from psyllm.tracking.traces import record_items
 from tests.dialogues import crisis_good, good, with_reply
 from tests.fakes import ScriptedGenerator
+from tests.scripted_evaluation import write_evaluation
 
 C, K = "client", "counselor"
 CASES = [
@@ -63,16 +60,7 @@ def _filtered(cfg, out: Path) -> None:
 
 
 def _evaluation(cfg, out: Path) -> None:
-    judge = ScriptedGenerator(lambda r: json.dumps({k: {"score": v, "reason": "fine"} for k, v in JUDGED.items()}))
-    answer = ScriptedGenerator(lambda r: "That sounds so heavy. Are you safe right now? You can call or text 988.")
-    with stage_run(cfg.tracking, "evaluate"):
-        items, summary = run_benchmark(cfg.evaluate, CASES, answer, judge)
-        histories = {p.item_id: p.history for c in CASES for p in prefixes(c)}
-        summary["counts"]["traces"] = record_items(items, histories, "scripted-model", "scripted-judge")
-        write_report(str(out), summary, {"model": "scripted-model", "judge": "scripted-judge", "split": "dev"})
-        (out / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in item_rows(items)))
-        write_manifest(str(out), {"stage": "evaluate", "complete": True, "config": {"rubric": "cpsycoune"},
-                                  "judge": "scripted-judge", "counts": summary, "shards": {}})
+    write_evaluation(cfg, out, CASES, "That sounds so heavy. Are you safe right now? You can call or text 988.", JUDGED)
 
 
 def make_run(root: Path, tracking_uri: str) -> Path:
