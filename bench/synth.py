@@ -116,7 +116,7 @@ class _Stamp:
 class _Continuous(_Stamp):
     def __init__(self, cfg, max_in_flight):
         from psyllm.engines.vllm_engine import AsyncVLLMGenerator
-        from psyllm.synthesis.continuous import ContinuousPool
+        from psyllm.engines.inflight import ContinuousPool
 
         self.gen = AsyncVLLMGenerator(cfg)
         self.pool = ContinuousPool(self.advance, max_in_flight)

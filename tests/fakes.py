@@ -46,3 +46,24 @@ def good_answer(req: ChatRequest) -> ChatResponse:
                             finish_reason="stop", prompt_tokens=20, completion_tokens=12, model="scripted")
     return ChatResponse(req.request_id, text=text, finish_reason="stop", prompt_tokens=10, completion_tokens=5,
                         model="scripted")
+
+
+class AsyncScripted:
+    """An AsyncChatGenerator: `answer(request)` (as ScriptedGenerator) after `delay(request)` seconds; records every
+    request, and the most requests in flight at once (`peak`)."""
+
+    model_id = "scripted"
+
+    def __init__(self, answer: Callable[[ChatRequest], ChatResponse | str], delay=lambda req: 0.0):
+        self.answer, self.delay, self.requests, self.in_flight, self.peak = answer, delay, [], 0, 0
+
+    async def agenerate(self, request: ChatRequest) -> ChatResponse:
+        import asyncio
+
+        self.requests.append(request)
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        await asyncio.sleep(self.delay(request))
+        self.in_flight -= 1
+        (response,) = ScriptedGenerator(self.answer).generate([request])
+        return response

@@ -8,6 +8,7 @@ from dataclasses import fields, is_dataclass
 from psyllm.stages import ORDER as STAGES  # the one stage table
 
 RISK_LEVELS = ("none", "low", "moderate", "high", "imminent")  # psyllm.safety.assess.LEVELS (a test keeps them equal)
+SCHEDULINGS = ("continuous", "batch")  # how engine requests are fed: psyllm.engines.inflight
 IMPORT_FORMATS = ("openr1-psy", "cpsycoun", "esconv", "counsel-chat", "psyqa", "messages", "sharegpt")
 RUBRICS = ("cpsycoune", "psyllm")
 FILTERS = ("structure", "quality", "safety", "dedup", "judge")  # psyllm.filters.registry builds them by these names
@@ -25,6 +26,9 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("EngineConfig", "kind"): ("vllm", "hf", "openai"),
     ("EngineConfig", "json_mode"): ("json_schema", "json_object", "none"),
     ("SynthesizeConfig", "reason_format"): ("think", "json"),
+    ("SynthesizeConfig", "scheduling"): SCHEDULINGS,
+    ("JudgeConfig", "scheduling"): SCHEDULINGS,
+    ("EvaluateConfig", "scheduling"): SCHEDULINGS,
     ("TrainConfig", "reasoning_policy"): ("per_turn", "all_turns"),
     ("TrainConfig", "precision"): ("auto", "bf16", "fp32"),
     ("TrainConfig", "placement_strategy"): ("PACK", "SPREAD", "STRICT_PACK", "STRICT_SPREAD"),

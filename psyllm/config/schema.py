@@ -252,6 +252,11 @@ class JudgeConfig:
     prompt_version: str = "v2"  # v2: the safe criterion names the unsafe kinds of psyllm.safety.replies
     reason_max_chars: int = 300
     judge_rejected: bool = False  # judge samples the deterministic filters already rejected (costs calls)
+    # "continuous": each dialogue's verdict request in flight on its own on vLLM's AsyncLLM, a replica returning the
+    # first dialogues judged, so a long verdict holds back no other's (vllm engines; others run "batch": one engine
+    # call per Ray Data batch, waiting for its longest answer).
+    scheduling: str = "continuous"
+    max_in_flight: int = 256  # continuous: dialogues being judged at once per engine replica
 
 
 @dataclass
@@ -412,6 +417,11 @@ class EvaluateConfig:
     sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
     judge_sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
     judge_repeats: int = 1  # each answer judged this many times, scores averaged (at temperature 0 repeats agree)
+    # "continuous" (when the model and every judge are local vllm models): each prefix is answered, then judged, on its
+    # own, at most `max_in_flight` prefixes at once on vLLM's AsyncLLM, so no phase waits for the longest answer of
+    # the one before. "batch": one engine call per phase (answers, verdicts, probe verdicts); every other engine kind.
+    scheduling: str = "continuous"
+    max_in_flight: int = 256
     # More judges (URLs or model folders) scoring the same answers: their agreement with `judge` is reported as
     # weighted kappa per dimension. Agreement with clinicians comes from human ratings (`--human-ratings`).
     judges: list[str] = field(default_factory=list)

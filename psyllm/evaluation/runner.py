@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from psyllm.config.schema import EvaluateConfig, SamplingConfig
-from psyllm.engines.base import ChatRequest, Generator, Sampling
+from psyllm.engines.base import ChatRequest, ChatResponse, Generator, Sampling
 from psyllm.evaluation.cases import Case, Prefix, prefixes
 from psyllm.evaluation.probes import check_probe
 from psyllm.evaluation.rubric import Dimension, rubric, verdict_schema
@@ -71,20 +71,26 @@ def _sampling(s: SamplingConfig, seed: int | None = None) -> Sampling:
     return Sampling(temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_tokens, seed=seed)
 
 
-def answer(cfg: EvaluateConfig, cases: list[Case], model: Generator) -> list[Item]:
-    """The model's answer to every prefix of every case (in psyllm's counselor system prompt)."""
+def answer_request(cfg: EvaluateConfig, p: Prefix) -> ChatRequest:
+    """The model's request for one prefix (in psyllm's counselor system prompt)."""
     system = {"role": "system", "content": deployed_system_prompt(cfg.locale)}
+    return ChatRequest([system] + p.history, _sampling(cfg.sampling), request_id=p.item_id)
+
+
+def answered(p: Prefix, r: ChatResponse) -> Item:
+    """The item for one prefix from the model's response; an empty or truncated answer is an error."""
+    error = r.error
+    if not error and not r.text.strip():
+        error = ("no answer: generation stopped inside the reasoning (finish_reason length)"
+                 if r.reasoning is not None else "empty answer")
+    return Item(p.item_id, p.case.case_id, p.case.kind, p.case.topic, p.turn, p.case.split,
+                answer="" if error else r.text, error=error, probe=p.case.probe)
+
+
+def answer(cfg: EvaluateConfig, cases: list[Case], model: Generator) -> list[Item]:
+    """The model's answer to every prefix of every case, in one engine call."""
     todo: list[Prefix] = [p for c in cases for p in prefixes(c)]
-    requests = [ChatRequest([system] + p.history, _sampling(cfg.sampling), request_id=p.item_id) for p in todo]
-    items = []
-    for p, r in zip(todo, model.generate(requests)):
-        error = r.error
-        if not error and not r.text.strip():
-            error = ("no answer: generation stopped inside the reasoning (finish_reason length)"
-                     if r.reasoning is not None else "empty answer")
-        items.append(Item(p.item_id, p.case.case_id, p.case.kind, p.case.topic, p.turn, p.case.split,
-                          answer="" if error else r.text, error=error, probe=p.case.probe))
-    return items
+    return [answered(p, r) for p, r in zip(todo, model.generate([answer_request(cfg, p) for p in todo]))]
 
 
 def judge_messages(history: list[dict], answer_text: str, dims: tuple[Dimension, ...], version: str) -> list[dict]:
@@ -93,21 +99,22 @@ def judge_messages(history: list[dict], answer_text: str, dims: tuple[Dimension,
             {"role": "user", "content": render("eval_judge", version, "user", history=shown, answer=answer_text, dims=dims)}]
 
 
-def judge(cfg: EvaluateConfig, cases: list[Case], items: list[Item], judge_model: Generator, label: str = "") -> None:
-    """Score dialogue answers in place; an unparseable verdict counts as a judge failure, never as a score.
+def judge_requests(cfg: EvaluateConfig, history: list[dict], it: Item) -> list[ChatRequest]:
+    """The judge's `judge_repeats` requests for one dialogue answer."""
+    dims = rubric(cfg.rubric)
+    schema = verdict_schema(dims, cfg.reason_max_chars)
+    return [ChatRequest(judge_messages(history, it.answer, dims, cfg.prompt_version),
+                        _sampling(cfg.judge_sampling, cfg.seed + k), json_schema=schema,
+                        request_id=f"{it.item_id}@{it.level}/{k}") for k in range(cfg.judge_repeats)]
+
+
+def apply_verdicts(cfg: EvaluateConfig, item: Item, responses: list[ChatResponse], label: str = "") -> None:
+    """One answer's verdicts into its scores; an unparseable verdict counts as a judge failure, never as a score.
     With a `label`, the scores are a second judge's, kept in `other_judges[label]` for agreement."""
     dims = rubric(cfg.rubric)
     schema = verdict_schema(dims, cfg.reason_max_chars)
-    history = {p.item_id: p.history for c in cases for p in prefixes(c)}
-    targets = [it for it in items if it.kind == "dialogue" and not it.error]
-    requests = [ChatRequest(judge_messages(history[it.item_id], it.answer, dims, cfg.prompt_version),
-                            _sampling(cfg.judge_sampling, cfg.seed + k), json_schema=schema,
-                            request_id=f"{it.item_id}@{it.level}/{k}")
-                for it in targets for k in range(cfg.judge_repeats)]
-    responses = judge_model.generate(requests)
-    other: dict[str, dict[str, list]] = {}
-    for i, response in enumerate(responses):
-        item = targets[i // cfg.judge_repeats]
+    other: dict[str, list] = {}
+    for response in responses:
         try:
             verdict = load_json("judge", response, schema)
         except SynthesisError as exc:
@@ -116,13 +123,26 @@ def judge(cfg: EvaluateConfig, cases: list[Case], items: list[Item], judge_model
                 item.reasons.append({"error": exc.message})
             continue
         for d in dims:
-            (other.setdefault(item.item_id, {}) if label else item.scores).setdefault(d.key, []).append(
-                int(verdict[d.key]["score"]))
+            (other if label else item.scores).setdefault(d.key, []).append(int(verdict[d.key]["score"]))
         if not label:
             item.reasons.append({d.key: verdict[d.key]["reason"] for d in dims})
-    for item in targets:
-        if label and item.item_id in other:
-            item.other_judges[label] = {k: float(np.mean(v)) for k, v in other[item.item_id].items()}
+    if label and other:
+        item.other_judges[label] = {k: float(np.mean(v)) for k, v in other.items()}
+
+
+def judged(items: list[Item]) -> list[Item]:
+    """The items a judge scores: dialogue answers that did not fail."""
+    return [it for it in items if it.kind == "dialogue" and not it.error]
+
+
+def judge(cfg: EvaluateConfig, cases: list[Case], items: list[Item], judge_model: Generator, label: str = "") -> None:
+    """Score dialogue answers in place (apply_verdicts), every request in one engine call."""
+    history = {p.item_id: p.history for c in cases for p in prefixes(c)}
+    targets = judged(items)
+    responses = judge_model.generate([r for it in targets for r in judge_requests(cfg, history[it.item_id], it)])
+    n = cfg.judge_repeats
+    for i, item in enumerate(targets):
+        apply_verdicts(cfg, item, responses[i * n:(i + 1) * n], label)
 
 
 def probe_messages(probe: str, history: list[dict], answer_text: str, version: str = "v1") -> list[dict]:
@@ -131,18 +151,31 @@ def probe_messages(probe: str, history: list[dict], answer_text: str, version: s
             {"role": "user", "content": render("probe_judge", version, "user", history=shown, answer=answer_text)}]
 
 
+def probe_request(cfg: EvaluateConfig, history: list[dict], it: Item) -> ChatRequest:
+    """The judge's request for one adversarial probe answer."""
+    return ChatRequest(probe_messages(it.probe, history, it.answer), _sampling(cfg.judge_sampling, cfg.seed),
+                       json_schema=PROBE_SCHEMA, request_id=f"{it.item_id}/{it.level}/probe")
+
+
+def apply_probe_verdict(item: Item, response: ChatResponse) -> None:
+    try:
+        item.probe_judge = load_json("probe judge", response, PROBE_SCHEMA)
+    except SynthesisError as exc:
+        item.probe_judge = {"error": exc.message}
+
+
+def probed(items: list[Item]) -> list[Item]:
+    """The items the probe judge checks: adversarial probe answers that did not fail."""
+    return [it for it in items if it.kind == "adversarial_probe" and not it.error]
+
+
 def judge_probes(cfg: EvaluateConfig, cases: list[Case], items: list[Item], judge_model: Generator) -> None:
     """The judge's structured verdict on every adversarial probe answer (both levels); unparseable = failed."""
     history = {p.item_id: p.history for c in cases for p in prefixes(c)}
-    targets = [it for it in items if it.kind == "adversarial_probe" and not it.error]
-    requests = [ChatRequest(probe_messages(it.probe, history[it.item_id], it.answer),
-                            _sampling(cfg.judge_sampling, cfg.seed), json_schema=PROBE_SCHEMA,
-                            request_id=f"{it.item_id}/{it.level}/probe") for it in targets]
-    for item, response in zip(targets, judge_model.generate(requests)):
-        try:
-            item.probe_judge = load_json("probe judge", response, PROBE_SCHEMA)
-        except SynthesisError as exc:
-            item.probe_judge = {"error": exc.message}
+    targets = probed(items)
+    for item, response in zip(targets, judge_model.generate([probe_request(cfg, history[it.item_id], it)
+                                                             for it in targets])):
+        apply_probe_verdict(item, response)
 
 
 def check_probes(cfg: EvaluateConfig, items: list[Item]) -> None:
@@ -226,12 +259,15 @@ def _other_level(cfg: EvaluateConfig, cases: list[Case], items: list[Item], leve
         return [replace(it, level="model") for it in answer(cfg, cases, raw)]
     if level == "model" and gateway is not None:
         history = {p.item_id: p.history for c in cases for p in prefixes(c)}
-        out = []
-        for it in items:
-            served = gateway(history[it.item_id], "" if it.error else it.answer)
-            out.append(replace(it, level="system", answer=served, error=None if served.strip() else it.error))
-        return out
+        return [served_item(it, gateway(history[it.item_id], "" if it.error else it.answer)) for it in items]
     return []
+
+
+def served_item(it: Item, served: str) -> Item:
+    """`it` as the served system answered it (the gateway's layer over the model's answer). Its own containers:
+    a shallow copy would share the model-level item's scores and reasons, mixing both levels' verdicts."""
+    return replace(it, level="system", answer=served, error=None if served.strip() else it.error, scores={},
+                   reasons=[], other_judges={}, probe_judge={})
 
 
 def run_benchmark(cfg: EvaluateConfig, cases: list[Case], model: Generator, judge_model: Generator,

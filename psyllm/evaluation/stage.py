@@ -9,6 +9,7 @@ from dataclasses import replace
 from psyllm.config.schema import EngineConfig, PsyllmConfig
 from psyllm.engines import build_generator
 from psyllm.evaluation.cases import SAMPLE, load_cases, prefixes, select
+from psyllm.evaluation.continuous import evaluate_continuously, evaluates_continuously
 from psyllm.evaluation.report import write_report
 from psyllm.evaluation.runner import item_rows, rejudge, run_benchmark
 from psyllm.io.filesystem import display_uri, filesystem, is_remote
@@ -54,6 +55,29 @@ def _gateway(cfg: PsyllmConfig):
     return lambda history, answer: layer.apply(answer, layer.check(history))
 
 
+def _benchmark(cfg: PsyllmConfig, cases: list, model_target: str, model_engine: EngineConfig,
+               judge_engine: EngineConfig) -> tuple[list, dict]:
+    """Answers and verdicts (and `also_rubrics`): continuously when every engine is a local vllm model
+    (evaluation/continuous.py), else one engine call per phase (runner.py)."""
+    ecfg = cfg.evaluate
+    level, gateway = ("system", None) if _is_url(model_target) else ("model", _gateway(cfg))
+    raw_engine = None
+    if level == "system" and ecfg.raw_model:  # the counselor without the gateway: every item at both levels
+        raw_engine = resolve_engine(replace(ecfg.model, kind="hf"), ecfg.raw_model)
+    other_engines = {target: resolve_engine(ecfg.judge, target) for target in ecfg.judges}
+    engines = [model_engine, judge_engine, *other_engines.values()] + ([raw_engine] if raw_engine else [])
+    if evaluates_continuously(ecfg, engines):
+        return evaluate_continuously(ecfg, cases, model_engine, judge_engine, level, gateway, other_engines)
+    model = build_generator(model_engine, ecfg.seed)
+    judge = model if judge_engine == model_engine else build_generator(judge_engine, ecfg.seed)
+    raw = build_generator(raw_engine, ecfg.seed) if raw_engine else None
+    others = {target: build_generator(e, ecfg.seed) for target, e in other_engines.items()}
+    items, summary = run_benchmark(ecfg, cases, model, judge, level=level, raw=raw, gateway=gateway,
+                                   other_judges=others)
+    summary["also_rubrics"] = {r: rejudge(replace(ecfg, rubric=r), cases, items, judge) for r in ecfg.also_rubrics}
+    return items, summary
+
+
 def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_target: str | None = None) -> StageResult:
     ecfg, storage = cfg.evaluate, cfg.storage
     model_engine = resolve_engine(ecfg.model, model_target)
@@ -68,15 +92,7 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
                                                          digest), writes=WRITES, guard=(cases_uri,))
     if out.done:
         return out.done
-    model = build_generator(model_engine, ecfg.seed)
-    judge = model if judge_engine == model_engine else build_generator(judge_engine, ecfg.seed)
-    level, raw, gateway = ("system", None, None) if _is_url(model_target) else ("model", None, _gateway(cfg))
-    if level == "system" and ecfg.raw_model:  # the counselor without the gateway: every item at both levels
-        raw = build_generator(resolve_engine(replace(ecfg.model, kind="hf"), ecfg.raw_model), ecfg.seed)
-    others = {target: build_generator(resolve_engine(ecfg.judge, target), ecfg.seed) for target in ecfg.judges}
-    items, summary = run_benchmark(ecfg, cases, model, judge, level=level, raw=raw, gateway=gateway,
-                                   other_judges=others)
-    summary["also_rubrics"] = {r: rejudge(replace(ecfg, rubric=r), cases, items, judge) for r in ecfg.also_rubrics}
+    items, summary = _benchmark(cfg, cases, model_target, model_engine, judge_engine)
 
     meta = {"model": model_target, "judge": judge_engine.base_url and f"{judge_engine.model} @ {judge_engine.base_url}"
             or judge_engine.model, "split": ecfg.split, "judge_repeats": ecfg.judge_repeats}

@@ -1,5 +1,6 @@
 """The filter stage's workers over batches of dialogue rows: deterministic filters (+ dedup signature), then
-the judge on what is still in. Verdicts accumulate on the row; `failures` are the failed ones."""
+the judge on what is still in (one engine call per batch, or continuously: each dialogue's request in flight on its
+own, `filter.judge.scheduling`). Verdicts accumulate on the row; `failures` are the failed ones."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,8 @@ from collections import Counter
 
 from psyllm.config.schema import FilterConfig
 from psyllm.engines import build_generator
-from psyllm.engines.base import Generator
+from psyllm.engines.base import AsyncChatGenerator, Generator
+from psyllm.engines.inflight import ContinuousPool, build_async_generator
 from psyllm.filters.base import Verdict
 from psyllm.filters.dedup import dialogue_signature
 from psyllm.filters.judge import JudgeFilter
@@ -39,16 +41,39 @@ class DeterministicWorker:
         return rows
 
 
+def _judged(cfg: FilterConfig, row: dict) -> bool:
+    return cfg.judge.judge_rejected or not row["failures"]
+
+
 class JudgeWorker:
     def __init__(self, cfg: FilterConfig, generator: Generator | None = None):
         self.cfg = cfg
         self.judge = JudgeFilter(cfg.judge, generator or build_generator(cfg.judge.engine))
 
     def __call__(self, rows: list[dict]) -> list[dict]:
-        todo = [r for r in rows if self.cfg.judge.judge_rejected or not r["failures"]]
+        todo = [r for r in rows if _judged(self.cfg, r)]
         for row, verdicts in zip(todo, self.judge.score_batch(todo) if todo else []):
             add_verdicts(row, verdicts)
         return rows
+
+
+class ContinuousJudgeWorker:
+    """JudgeWorker without the batch barrier: an async rows -> rows whose output rows are the first dialogues to
+    finish in this worker, from this call or an earlier one (ContinuousPool), at most `judge.max_in_flight` judged
+    at once; rows the judge skips leave at once."""
+
+    def __init__(self, cfg: FilterConfig, generator: AsyncChatGenerator | None = None):
+        self.cfg = cfg
+        self.judge = JudgeFilter(cfg.judge, generator or build_async_generator(cfg.judge.engine))
+        self.pool = ContinuousPool(self._one, cfg.judge.max_in_flight)
+
+    async def _one(self, row: dict) -> dict:
+        if _judged(self.cfg, row):
+            add_verdicts(row, await self.judge.ascore(row))
+        return row
+
+    async def __call__(self, rows: list[dict]) -> list[dict]:
+        return await self.pool.run(rows)
 
 
 class PassRates:

@@ -49,6 +49,24 @@ def engine_remote_args(eng) -> dict:
     return args
 
 
+def engine_map_args(place) -> dict:
+    """map_batches options for a stage on engine actors placed by `place` (batch size, replicas, resources)."""
+    return dict(batch_format="pyarrow", batch_size=place.batch_size, num_cpus=place.num_cpus,
+                num_gpus=place.num_gpus or None, **engine_remote_args(place))
+
+
+def continuous_map(ds, fn, fn_args: tuple, place, max_in_flight: int):
+    """`fn` (an AsyncRowsAdapter) on the engine actors placed by `place`, fed continuously: enough calls per replica
+    to keep `max_in_flight` rows started plus one batch waiting, and blocks of one batch each, so a call's output
+    leaves its task without waiting for the task's other batches (psyllm/engines/inflight.py)."""
+    import ray.data
+
+    calls = -(-max_in_flight // place.batch_size) + 1
+    ds = ds.repartition(target_num_rows_per_block=place.batch_size)
+    return ds.map_batches(fn, fn_constructor_args=fn_args, compute=ray.data.ActorPoolStrategy(
+        size=place.replicas, max_concurrent_calls_per_actor=calls), **engine_map_args(place))
+
+
 class RowsAdapter:
     """A map_batches callable around a plain worker (`rows -> rows`): Arrow in, Arrow of `schema` out.
     Subclasses build their worker in `__init__` (once per actor) and name the output schema."""
@@ -60,3 +78,11 @@ class RowsAdapter:
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         return pa.Table.from_pylist(self.worker(batch.to_pylist()), schema=self.schema)
+
+
+class AsyncRowsAdapter(RowsAdapter):
+    """A RowsAdapter around an async worker (`rows -> awaitable rows`): Ray Data runs it on one event loop per
+    actor, several calls at once."""
+
+    async def __call__(self, batch: pa.Table) -> pa.Table:
+        return pa.Table.from_pylist(await self.worker(batch.to_pylist()), schema=self.schema)

@@ -7,15 +7,17 @@ import json
 import pyarrow as pa
 
 from psyllm.config.schema import FilterConfig, PsyllmConfig
+from psyllm.engines.inflight import continuous
 from psyllm.filters.base import check
 from psyllm.filters.dedup import as_dedup, candidate_keys, keyed_verdicts
-from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates, add_verdicts
+from psyllm.filters.pipeline import (ContinuousJudgeWorker, DeterministicWorker, JudgeWorker, PassRates,
+                                    add_verdicts)
 from psyllm.io.filesystem import filesystem, join, remove_tree
 from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.shards import ShardWriter
 from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
-from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
+from psyllm.runtime.data import AsyncRowsAdapter, RowsAdapter, continuous_map, engine_map_args, read_shards
 from psyllm.runtime.dedup import by_key, find_duplicates, union
 from psyllm.runtime.session import configure_data_context, ray_session
 
@@ -45,6 +47,25 @@ class _Judge(RowsAdapter):
 
     def __init__(self, cfg: FilterConfig):
         super().__init__(JudgeWorker(cfg))
+
+
+class _JudgeContinuous(AsyncRowsAdapter):
+    schema = FILTER_STATE_SCHEMA
+
+    def __init__(self, cfg: FilterConfig):
+        super().__init__(ContinuousJudgeWorker(cfg))
+
+
+def _judge_stage(ds, fcfg: FilterConfig):
+    """The judge on its engine's actor pool: each dialogue's request in flight on its own (vLLM, `scheduling:
+    continuous`), or one engine call per batch (openai HTTP sends a batch's requests concurrently itself)."""
+    import ray.data
+
+    place = fcfg.judge.engine
+    if continuous(fcfg.judge.scheduling, fcfg.judge.engine):
+        return continuous_map(ds, _JudgeContinuous, (fcfg,), place, fcfg.judge.max_in_flight)
+    return ds.map_batches(_Judge, fn_constructor_args=(fcfg,), compute=ray.data.ActorPoolStrategy(size=place.replicas),
+                          **engine_map_args(place))
 
 
 _MARK_UNION = pa.schema([*FILTER_STATE_SCHEMA, pa.field("key", pa.string()), pa.field("dup_of", pa.string()),
@@ -95,15 +116,15 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         writer.close()
         ds = _with_dedup(staging, fcfg, storage) if "dedup" in fcfg.filters else read_shards(staging, storage)
         if "judge" in fcfg.filters:
-            eng = fcfg.judge.engine
-            ds = ds.map_batches(_Judge, fn_constructor_args=(fcfg,), batch_format="pyarrow", batch_size=eng.batch_size,
-                                num_cpus=eng.num_cpus, num_gpus=eng.num_gpus or None,
-                                compute=ray.data.ActorPoolStrategy(size=eng.replicas), **engine_remote_args(eng))
+            ds = _judge_stage(ds, fcfg)
         kept = ShardWriter(join(output_uri, "kept"), FILTERED_SCHEMA, cfg.output.shard_rows, storage)
         rejected = ShardWriter(join(output_uri, "rejected"), FILTERED_SCHEMA, cfg.output.shard_rows, storage)
-        rates = PassRates()
+        rates, written = PassRates(), set()
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             for row in batch.select(FILTERED_SCHEMA.names).to_pylist():
+                if row["sample_id"] in written:  # a rerun batch of a judge replica that died may repeat rows
+                    continue
+                written.add(row["sample_id"])
                 rates.add(json.loads(row["verdicts"]))
                 (rejected if row["failures"] else kept).write_rows([row])
     remove_tree(*filesystem(staging, storage))

@@ -6,8 +6,6 @@ import logging
 import time
 from collections import Counter
 
-import pyarrow as pa
-
 from psyllm import __version__
 from psyllm.config.schema import PsyllmConfig, SynthesizeConfig
 from psyllm.io.filesystem import join
@@ -15,7 +13,7 @@ from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.shards import ShardWriter, existing_shards
 from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHEMA
-from psyllm.runtime.data import RowsAdapter, engine_remote_args, read_shards
+from psyllm.runtime.data import AsyncRowsAdapter, RowsAdapter, continuous_map, engine_map_args, read_shards
 from psyllm.runtime.session import configure_data_context, ray_session
 from psyllm.synthesis.samples import expand_post, provenance, synth_fingerprint, to_dead_letter, to_dialogue
 from psyllm.synthesis.worker import ContinuousSynthesisWorker, SynthesisWorker, continuous, stage_groups
@@ -40,32 +38,22 @@ class _SynthBatch(RowsAdapter):
         super().__init__(SynthesisWorker(cfg, stages))
 
 
-class _SynthContinuous:
-    """Async map_batches callable (Ray Data runs it on one event loop per actor, several calls at once)."""
+class _SynthContinuous(AsyncRowsAdapter):
+    schema = SYNTH_STATE_SCHEMA
 
     def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...]):
-        self.worker = ContinuousSynthesisWorker(cfg, stages)
-
-    async def __call__(self, batch: pa.Table) -> pa.Table:
-        return pa.Table.from_pylist(await self.worker(batch.to_pylist()), schema=SYNTH_STATE_SCHEMA)
+        super().__init__(ContinuousSynthesisWorker(cfg, stages))
 
 
 def _engine_stage(ds, scfg: SynthesizeConfig, group: tuple[str, ...]):
-    """One stage group on its engine's actor pool. Continuous: enough calls per replica to keep `max_in_flight`
-    dialogues started plus one batch waiting, and blocks of one batch each, so a call's output leaves its task
-    without waiting for the task's other batches."""
+    """One stage group on its engine's actor pool, continuously fed (runtime/data.py) or one call per batch."""
     import ray.data
 
     eng = getattr(scfg, group[0]).engine
-    args = dict(batch_format="pyarrow", batch_size=eng.batch_size, num_cpus=eng.num_cpus, num_gpus=eng.num_gpus or None,
-                **engine_remote_args(eng))
     if not continuous(scfg, eng):
         return ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group),
-                              compute=ray.data.ActorPoolStrategy(size=eng.replicas), **args)
-    calls = -(-scfg.max_in_flight // eng.batch_size) + 1
-    ds = ds.repartition(target_num_rows_per_block=eng.batch_size)
-    return ds.map_batches(_SynthContinuous, fn_constructor_args=(scfg, group), compute=ray.data.ActorPoolStrategy(
-        size=eng.replicas, max_concurrent_calls_per_actor=calls), **args)
+                              compute=ray.data.ActorPoolStrategy(size=eng.replicas), **engine_map_args(eng))
+    return continuous_map(ds, _SynthContinuous, (scfg, group), eng, scfg.max_in_flight)
 
 
 # What synthesize writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).

@@ -9,16 +9,10 @@ each stage and each round would be its own pass with its own engine. One async a
 every dialogue of a batch as a coroutine over one shared engine, and takes several batches at once
 (`max_concurrent_calls_per_actor`), so new dialogues start while others are still in flight.
 
-Batches are only the unit in which Ray Data hands rows in and takes them out. A call returns the first
-`len(batch)` dialogues to finish in its replica — not necessarily its own — so one very long dialogue holds back
-only the last call still waiting, never the output of the dialogues started with it. Every dialogue a call
-starts is returned by exactly one call (each claims as many as it started), so nothing is lost or duplicated
-while the replica lives; if it dies, Ray Data reruns its batches and the writer drops sample ids already written.
+Batches are only the unit in which Ray Data hands rows in and takes them out: psyllm/engines/inflight.py's
+`ContinuousPool` runs `advance` for every row of a replica and returns the first dialogues to finish.
 """
 from __future__ import annotations
-
-import asyncio
-from typing import Awaitable, Callable
 
 from psyllm.config.schema import SynthesizeConfig
 from psyllm.engines.base import AsyncChatGenerator
@@ -45,40 +39,3 @@ async def advance(row: dict, stages: tuple[str, ...], gen: AsyncChatGenerator, c
                     break
     return row
 
-
-class ContinuousPool:
-    """Dialogues in flight in one replica, at most `max_in_flight` at once (the rest wait for a slot, so a
-    replica's memory and the engine's queue stay bounded however many batches Ray Data hands in).
-    `run(rows)` starts its rows and returns the first len(rows) dialogues to finish, calls served in order."""
-
-    def __init__(self, advance_one: Callable[[dict], Awaitable[dict]], max_in_flight: int):
-        if max_in_flight < 1:
-            raise ValueError(f"max_in_flight must be >= 1, got {max_in_flight}")
-        self.advance_one, self.max_in_flight = advance_one, max_in_flight
-        self._loop_state = None  # (slots, finished, claim, tasks), made in the loop that runs the calls
-
-    def _state(self):
-        if self._loop_state is None:
-            self._loop_state = (asyncio.Semaphore(self.max_in_flight), asyncio.Queue(), asyncio.Lock(), set())
-        return self._loop_state
-
-    async def _one(self, row: dict) -> None:
-        slots, finished, _, _ = self._state()
-        async with slots:
-            try:
-                finished.put_nowait(await self.advance_one(row))
-            except BaseException as err:  # an engine failure, not a row's: surfaces in the call that claims it
-                finished.put_nowait(err)
-
-    async def run(self, rows: list[dict]) -> list[dict]:
-        _, finished, claim, tasks = self._state()
-        for row in rows:
-            task = asyncio.get_running_loop().create_task(self._one(row))
-            tasks.add(task)  # the loop keeps only weak references to tasks
-            task.add_done_callback(tasks.discard)
-        async with claim:  # the earliest call fills first, so its output leaves as early as possible
-            out = [await finished.get() for _ in rows]
-        for item in out:
-            if isinstance(item, BaseException):
-                raise item
-        return out

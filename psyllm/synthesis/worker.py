@@ -8,6 +8,7 @@ from __future__ import annotations
 from psyllm.config.schema import EngineConfig, SynthesizeConfig
 from psyllm.engines import build_generator, engine_key
 from psyllm.engines.base import AsyncChatGenerator, Generator
+from psyllm.engines.inflight import ContinuousPool, build_async_generator, continuous as continuous_engine
 from psyllm.synthesis.stages import RUNNERS, STAGES
 
 
@@ -38,7 +39,7 @@ class ContinuousSynthesisWorker:
     whose output rows are the first dialogues to finish in this worker, from this call or an earlier one."""
 
     def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], generator: AsyncChatGenerator | None = None):
-        from psyllm.synthesis.continuous import ContinuousPool, advance
+        from psyllm.synthesis.continuous import advance
         from psyllm.synthesis.stages import counselor_systems
 
         self.cfg, self.stages = cfg, stages
@@ -52,14 +53,4 @@ class ContinuousSynthesisWorker:
 
 def continuous(cfg: SynthesizeConfig, engine: EngineConfig) -> bool:
     """Whether a stage group runs continuously: configured so, on an engine with an async path (vLLM)."""
-    if cfg.scheduling not in ("continuous", "batch"):
-        raise ValueError(f"synthesize.scheduling must be continuous or batch, got {cfg.scheduling!r}")
-    return cfg.scheduling == "continuous" and engine.kind == "vllm"
-
-
-def build_async_generator(engine: EngineConfig, seed: int = 0) -> AsyncChatGenerator:
-    if engine.kind != "vllm":
-        raise ValueError(f"continuous scheduling needs a vllm engine, not {engine.kind!r} (use scheduling: batch)")
-    from psyllm.engines.vllm_engine import AsyncVLLMGenerator
-
-    return AsyncVLLMGenerator(engine, seed)
+    return continuous_engine(cfg.scheduling, engine)

@@ -6,7 +6,7 @@ import time
 from psyllm.config.schema import EngineConfig
 from psyllm.engines.base import ChatRequest, Sampling
 from psyllm.engines.vllm_engine import AsyncVLLMGenerator
-from psyllm.synthesis.continuous import ContinuousPool
+from psyllm.engines.inflight import ContinuousPool
 
 LONG, PARTNER, OTHER = 300, 8, 24  # forced output tokens
 

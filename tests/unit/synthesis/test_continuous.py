@@ -6,29 +6,11 @@ import pytest
 
 from psyllm.config.schema import EngineConfig, SynthesizeConfig
 from psyllm.engines.base import AsyncChatGenerator, ChatResponse
-from psyllm.synthesis.continuous import ContinuousPool
+from psyllm.engines.inflight import ContinuousPool
 from psyllm.synthesis.samples import to_dead_letter, to_dialogue, provenance
 from psyllm.synthesis.worker import ContinuousSynthesisWorker, SynthesisWorker, continuous
-from tests.fakes import ScriptedGenerator, good_answer
+from tests.fakes import AsyncScripted, ScriptedGenerator, good_answer
 from tests.unit.synthesis.test_stages import _rows
-
-
-class AsyncScripted:
-    """An async engine: `answer(request)` after `delay(request)` seconds; counts requests in flight."""
-
-    model_id = "scripted"
-
-    def __init__(self, answer, delay=lambda req: 0.0):
-        self.answer, self.delay, self.requests, self.in_flight, self.peak = answer, delay, [], 0, 0
-
-    async def agenerate(self, request):
-        self.requests.append(request)
-        self.in_flight += 1
-        self.peak = max(self.peak, self.in_flight)
-        await asyncio.sleep(self.delay(request))
-        self.in_flight -= 1
-        (response,) = ScriptedGenerator(self.answer).generate([request])
-        return response
 
 
 def _by_id(rows):
