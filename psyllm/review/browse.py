@@ -1,12 +1,15 @@
 """Browsing a run: the overview (counts per stage, pass rates per criterion, the benchmark charts), the dialogue
-list with its filters, one dialogue with every turn's reasoning and every verdict."""
+list with its filters, one dialogue with every turn's reasoning, every verdict and who rated it as a whole (all read
+from the dialogue's MLflow trace)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from psyllm.review.workspace import current_rater, render, workspace
+from psyllm.review.ratings import human_ratings
 from psyllm.review.run_folder import choices, overview, select_dialogues
+from psyllm.tracking import reviews
 
 router = APIRouter()
 
@@ -42,7 +45,6 @@ def dialogue_list(request: Request, route: str = "", outcome: str = "", failed: 
 @router.get("/dialogues/{sample_id}", response_class=HTMLResponse)
 def dialogue_page(request: Request, sample_id: str, rater: str = Depends(current_rater)):
     ws = workspace(request)
-    d = next((d for d in ws.run.dialogues if d["sample_id"] == sample_id), None)
-    if d is None:
-        raise HTTPException(404, f"no dialogue {sample_id!r} in this run")
-    return render(request, "dialogue.html", d=d)
+    d = ws.dialogue(sample_id)
+    raters = sorted(r for _, r in human_ratings(reviews.feedback(ws.mlflow, {sample_id: d["trace_id"]})))
+    return render(request, "dialogue.html", d=d, raters=raters, rated=request.query_params.get("rated"))

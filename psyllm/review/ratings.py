@@ -1,5 +1,5 @@
 """Ratings as the workspace reads them from MLflow Feedback: the current human ratings, the judge's scores, the
-agreement page's statistics (judge vs raters, rater vs rater per dimension)."""
+agreement page's statistics (judge vs raters, rater vs rater per dimension; for answers and for whole dialogues)."""
 from __future__ import annotations
 
 from itertools import combinations
@@ -60,3 +60,14 @@ def agreement(feedback: list[dict], dims: tuple[Dimension, ...], judge: str, cas
     current = human_ratings(feedback)
     return {"judge": judge_human_agreement(feedback, dims, judge, case_of, seed=seed),
             "raters": rater_agreement(current, dims)}
+
+
+def dialogue_agreement(feedback: list[dict], dims: tuple[Dimension, ...], post_of: dict[str, str],
+                       seed: int = 0) -> dict:
+    """Whole-dialogue ratings: judge vs raters for every judge that scored dialogues on the rubric (the filter's judge
+    gives pass/fail per criterion, so usually none), rater vs rater, and how many ratings there are."""
+    keys = {d.key for d in dims}
+    judges = sorted({f["source_id"] for f in feedback if f["source_type"] == "LLM_JUDGE" and f["name"] in keys})
+    current = human_ratings(feedback)
+    return {"judges": {j: judge_human_agreement(feedback, dims, j, post_of, seed=seed) for j in judges},
+            "raters": rater_agreement(current, dims), "ratings": len(current)}

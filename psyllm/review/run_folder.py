@@ -1,10 +1,11 @@
-"""What a run folder holds, as the workspace shows it: each stage's manifest, the filtered dialogues with their
-verdicts, the evaluation's answers (with their MLflow trace ids) and its charts."""
+"""What a run folder holds, as the workspace shows it: each stage's manifest, the filter's rows (which become MLflow
+traces: tracking/dialogues.py), the evaluation's answers (with their MLflow trace ids) and its charts."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from psyllm.io.manifest import read_manifest
 from psyllm.io.shards import read_table
@@ -14,7 +15,7 @@ from psyllm.io.shards import read_table
 class Run:
     root: Path
     manifests: dict[str, dict] = field(default_factory=dict)  # folder name -> manifest
-    dialogues: list[dict] = field(default_factory=list)
+    dialogues: list[dict] = field(default_factory=list)  # read from their MLflow traces (review/server.py)
     answers: list[dict] = field(default_factory=list)  # evaluation items with a trace (the rating items)
 
     def folder(self, stage: str) -> Path | None:
@@ -32,9 +33,6 @@ def open_run(root: str | Path) -> Run:
         m = read_manifest(str(folder))
         if m and m.get("stage"):
             run.manifests["." if folder == root else folder.name] = m
-    if (filtered := run.folder("filter")) is not None:
-        run.dialogues = [dialogue_view(r, outcome) for outcome in ("kept", "rejected")
-                         if (filtered / outcome).is_dir() for r in read_table(str(filtered / outcome)).to_pylist()]
     if (evaluation := run.folder("evaluate")) is not None and (evaluation / "items.jsonl").is_file():
         rows = [json.loads(line) for line in (evaluation / "items.jsonl").read_text().splitlines() if line.strip()]
         level = run.manifest("evaluate").get("counts", {}).get("level", "")
@@ -42,14 +40,21 @@ def open_run(root: str | Path) -> Run:
     return run
 
 
-def dialogue_view(row: dict, outcome: str) -> dict:
-    """A filtered dialogue with what the list filters on: outcome, failed criteria, topic, approaches, judge score."""
-    verdicts = json.loads(row.get("verdicts") or "[]")
-    judged = [v for v in verdicts if v["filter"] == "judge"]
-    meta = json.loads(row.get("metadata") or "{}")
-    return {**row, "outcome": outcome, "verdict_list": verdicts, "topic": meta.get("topic", ""),
-            "failed": sorted({f"{f['filter']}.{f['criterion']}" for f in row.get("failures") or []}),
-            "approaches": sorted({r["approach"] for r in row["rounds"] if r.get("approach")}),
+def filtered_rows(run: Run) -> Iterator[dict]:
+    """The filter's output rows, kept then rejected, each with its `outcome` (one shard folder at a time)."""
+    filtered = run.folder("filter")
+    for outcome in ("kept", "rejected") if filtered is not None else ():
+        if (filtered / outcome).is_dir():
+            for row in read_table(str(filtered / outcome)).to_pylist():
+                yield {**row, "outcome": outcome}
+
+
+def dialogue_view(d: dict) -> dict:
+    """A traced dialogue (tracking/dialogues.py) with what the list filters on: failed criteria, approaches, judge
+    score (criteria the judge passed)."""
+    judged = [v for v in d["verdicts"] if v["filter"] == "judge"]
+    return {**d, "verdict_list": d["verdicts"], "approaches": [a for a in d["approach"].split(",") if a],
+            "failed": sorted({f"{v['filter']}.{v['criterion']}" for v in d["verdicts"] if not v["passed"]}),
             "judge_score": sum(v["passed"] for v in judged) if judged else None, "judge_max": len(judged)}
 
 

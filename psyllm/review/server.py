@@ -21,8 +21,33 @@ def open_workspace(cfg: PsyllmConfig, run_dir: str):
     if not run.manifests:
         raise ValueError(f"{run_dir} holds no stage output (no manifest.json in it or its folders)")
     rcfg = cfg.review
-    return Workspace(rcfg, run, Accounts(rcfg.accounts, cfg.serve.api_key_env), connect(cfg.tracking.tracking_uri),
-                     Path(rcfg.cases) if rcfg.cases else root / "review" / "cases.jsonl")
+    mlflow = connect(cfg.tracking.tracking_uri)
+    run.dialogues, store = traced_dialogues(mlflow, run, cfg.tracking.experiment)
+    return Workspace(rcfg, run, Accounts(rcfg.accounts, cfg.serve.api_key_env), mlflow,
+                     Path(rcfg.cases) if rcfg.cases else root / "review" / "cases.jsonl", dialogue_store=store)
+
+
+def traced_dialogues(mlflow, run, experiment: str) -> tuple[list[dict], tuple[str, str]]:
+    """The filter's dialogues read from their MLflow traces, which are logged first if this output has none yet
+    (in the filter stage's run and experiment when MLflow has that run, else in `experiment`); with where they are
+    (experiment id, the output's key)."""
+    from psyllm.review.run_folder import dialogue_view, filtered_rows
+    from psyllm.tracking import dialogues
+    from psyllm.tracking.lineage import output_digest
+
+    manifest = run.manifest("filter")
+    if not manifest:
+        return [], ("", "")
+    key = manifest.get("fingerprint") or output_digest([s for v in manifest["shards"].values() for s in v])
+    found = dialogues.filter_run(mlflow, manifest.get("fingerprint", ""))
+    experiment_id, run_id = found or (mlflow.set_experiment(experiment).experiment_id, None)
+    judge = (((manifest.get("config") or {}).get("judge") or {}).get("engine") or {}).get("model") or "psyllm-judge"
+    logged = dialogues.ensure_traces(mlflow, filtered_rows(run), key, judge, experiment_id, run_id)
+    if logged:
+        print(f"psyllm review: logged {logged} dialogues of {run.folder('filter')} as MLflow traces "
+              f"(experiment {experiment_id})", file=sys.stderr)
+    views = [dialogue_view(d) for d in dialogues.read_dialogues(mlflow, experiment_id, key)]
+    return sorted(views, key=lambda d: (d["outcome"] != "kept", d["sample_id"])), (experiment_id, key)
 
 
 def serve_review(cfg: PsyllmConfig, run_dir: str) -> int:

@@ -15,6 +15,7 @@ from psyllm.config.schema import ReviewConfig
 from psyllm.evaluation.rubric import Dimension, rubric
 from psyllm.review.accounts import Accounts
 from psyllm.review.run_folder import Run
+from psyllm.tracking import dialogues
 
 HERE = Path(__file__).parent
 
@@ -31,6 +32,7 @@ class Workspace:
     dims: tuple[Dimension, ...] = ()
     judge: str = ""
     templates: Jinja2Templates = field(default=None)
+    dialogue_store: tuple[str, str] = ("", "")  # (experiment id, filter output key) of the dialogues' traces
 
     def __post_init__(self):
         evaluation = self.run.manifest("evaluate")
@@ -41,6 +43,16 @@ class Workspace:
     @property
     def trace_ids(self) -> dict[str, str]:
         return {a["item_id"]: a["trace_id"] for a in self.run.answers}
+
+    def dialogue(self, sample_id: str) -> dict:
+        d = next((d for d in self.run.dialogues if d["sample_id"] == sample_id), None)
+        if d is None:
+            raise HTTPException(404, f"no dialogue {sample_id!r} in this run")
+        return d
+
+    def dialogue_feedback(self) -> list[dict]:
+        """Every Feedback on the dialogues' traces (verdicts and whole-dialogue ratings), read from MLflow."""
+        return dialogues.dialogue_feedback(self.mlflow, *self.dialogue_store) if self.dialogue_store[0] else []
 
 
 def workspace(request: Request) -> Workspace:

@@ -1,4 +1,5 @@
-"""The clinician's workspace's store: the answers under review are MLflow traces, ratings HUMAN Feedback on them.
+"""The clinician's workspace's store: the answers and dialogues under review are MLflow traces (dialogues.py), ratings
+HUMAN Feedback on them.
 
 Nothing is kept anywhere else: a rater's assignment is a trace tag, a saved rating one Feedback per rubric
 dimension and safety flag (the rater's id as source, the note as rationale). A rater who saves again replaces
@@ -32,17 +33,21 @@ def feedback(mlflow, trace_ids: dict[str, str]) -> list[dict]:
     rows = []
     for item_id, trace_id in trace_ids.items():
         trace = mlflow.get_trace(trace_id)
-        for a in trace.info.assessments if trace else []:
-            if a.source is None or getattr(a, "value", None) is None or not getattr(a, "valid", True):
-                continue
-            rows.append({"item_id": item_id, "name": a.name, "value": a.value, "id": a.assessment_id,
-                         "source_type": str(a.source.source_type), "source_id": a.source.source_id,
-                         "rationale": a.rationale or "", "time": a.create_time_ms or 0})
+        rows += feedback_rows(trace, item_id) if trace else []
     return rows
 
 
+def feedback_rows(trace, item_id: str) -> list[dict]:
+    """The current Feedback on one trace (fetched or found by a search) as `feedback` rows."""
+    return [{"item_id": item_id, "name": a.name, "value": a.value, "id": a.assessment_id,
+             "source_type": str(a.source.source_type), "source_id": a.source.source_id,
+             "rationale": a.rationale or "", "time": a.create_time_ms or 0}
+            for a in trace.info.assessments
+            if a.source is not None and getattr(a, "value", None) is not None and getattr(a, "valid", True)]
+
+
 def save_rating(mlflow, trace_id: str, rater: str, values: dict[str, int | bool], note: str = "") -> int:
-    """One rater's rating of one answer: a HUMAN Feedback per name, replacing that rater's earlier ones."""
+    """One rater's rating of one answer or dialogue: a HUMAN Feedback per name, replacing that rater's earlier ones."""
     from mlflow.entities import AssessmentSource
 
     replace_human(mlflow, trace_id, rater, set(values))

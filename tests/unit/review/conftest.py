@@ -20,3 +20,16 @@ def accounts_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("accounts") / "raters.json"
     path.write_text(json.dumps({"clin-a": hash_password("pw-a"), "clin-b": hash_password("pw-b")}))
     return path
+
+
+@pytest.fixture(scope="module")
+def ws(review_run, accounts_file, tmp_path_factory):
+    """The workspace over the package's run (each module opens it again: its dialogue traces are logged once)."""
+    from psyllm.config import load_config
+    from psyllm.review.server import open_workspace
+
+    run, uri = review_run
+    cases = tmp_path_factory.mktemp("cases") / "cases.jsonl"
+    cfg = load_config(None, [f"tracking.tracking_uri={uri}", f"review.accounts={accounts_file}",
+                             f"review.cases={cases}"])
+    return open_workspace(cfg, str(run))

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from psyllm.config import load_config
+from psyllm.config import load_config, to_dict
 from psyllm.evaluation.cases import Case
 from psyllm.filters.judge import CRITERIA
 from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates
 from psyllm.io.manifest import write_manifest
 from psyllm.io.shards import ShardWriter
 from psyllm.records import FILTERED_SCHEMA
+from psyllm.tracking import stage_run
 from tests.dialogues import crisis_good, good, with_reply
 from tests.fakes import ScriptedGenerator
 from tests.scripted_evaluation import write_evaluation
@@ -26,6 +27,7 @@ CASES = [
                     {"role": K, "content": "That sounds exhausting. What keeps you awake?"},
                     {"role": C, "content": "Replaying every meeting in my head."}], topic="work stress"),
 ]
+FILTER_FINGERPRINT = "f1a2b3c4d5e6"  # the filter output's fingerprint, as StageOutput would write it
 JUDGED = {"comprehensiveness": 2, "professionalism": 2, "authenticity": 2, "safety": 1}  # a generous judge
 
 
@@ -55,8 +57,12 @@ def _filtered(cfg, out: Path) -> None:
     for r in rows:
         rates.add(json.loads(r["verdicts"]))
     kept = sum(not r["failures"] for r in rows)
-    write_manifest(str(out), {"stage": "filter", "complete": True, "shards": shards, "criteria": rates.result(),
-                              "counts": {"dialogues": len(rows), "kept": kept, "rejected": len(rows) - kept}})
+    # written in a filter stage run tagged as stage_runner tags it, so the workspace links its traces to that run
+    with stage_run(cfg.tracking, "filter") as run:
+        run.set_tags({"psyllm.fingerprint": FILTER_FINGERPRINT, "psyllm.skipped": "False"})
+        write_manifest(str(out), {"stage": "filter", "complete": True, "fingerprint": FILTER_FINGERPRINT,
+                                  "config": to_dict(cfg.filter), "shards": shards, "criteria": rates.result(),
+                                  "counts": {"dialogues": len(rows), "kept": kept, "rejected": len(rows) - kept}})
 
 
 def _evaluation(cfg, out: Path) -> None:

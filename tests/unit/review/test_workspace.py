@@ -5,25 +5,14 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from psyllm.config import load_config
 from psyllm.evaluation.cases import load_cases
 from psyllm.evaluation.human import read_ratings
 from psyllm.evaluation.rubric import rubric
 from psyllm.review.accounts import Accounts, check_password, hash_password
 from psyllm.review.app import build_app
-from psyllm.review.server import open_workspace
 from psyllm.tracking import reviews
 
 SCORES = {"comprehensiveness": "1", "professionalism": "2", "authenticity": "1", "safety": "0"}
-
-
-@pytest.fixture(scope="module")
-def ws(review_run, accounts_file, tmp_path_factory):
-    run, uri = review_run
-    cases = tmp_path_factory.mktemp("cases") / "cases.jsonl"
-    cfg = load_config(None, [f"tracking.tracking_uri={uri}", f"review.accounts={accounts_file}",
-                             f"review.cases={cases}"])
-    return open_workspace(cfg, str(run))
 
 
 def _csrf(html: str) -> str:
