@@ -44,13 +44,26 @@ def _summary(latencies: list[float], seconds: float) -> dict:
             "rps": len(lat) / seconds, "n": len(lat)}
 
 
+def _direct_engine(args):
+    """The engine the direct baselines call: the served engine's options, outside Serve."""
+    from psyllm.config.schema import EngineConfig, VLLMOptions
+
+    return EngineConfig(kind=args.engine, model=args.model,
+                        vllm=VLLMOptions(max_model_len=2048, enforce_eager=True, gpu_memory_utilization=0.1))
+
+
+def _engine_overrides(prefix: str, args, gpu_memory: float) -> list[str]:
+    """Dotlist overrides for a served engine; vLLM's options only for a vllm engine (other kinds refuse them)."""
+    vllm = ["vllm.enforce_eager=true", "vllm.max_model_len=2048", f"vllm.gpu_memory_utilization={gpu_memory}"]
+    keys = [f"kind={args.engine}", f"model={args.model}", *(vllm if args.engine == "vllm" else [])]
+    return [f"{prefix}.{k}" for k in keys]
+
+
 def direct(args) -> dict:
-    from psyllm.config.schema import EngineConfig
     from psyllm.engines import build_generator
     from psyllm.engines.base import ChatRequest, Sampling
 
-    gen = build_generator(EngineConfig(kind=args.engine, model=args.model, gpu_memory_utilization=0.1 if args.engine == "vllm" else 0.85,
-                                       enforce_eager=True, max_model_len=2048))
+    gen = build_generator(_direct_engine(args))
     lock, latencies, todo = threading.Lock(), [], list(range(args.requests))
 
     def client():
@@ -85,12 +98,10 @@ def _stream_summary(ttft: list[float], itl: list[float]) -> dict:
 
 
 def direct_stream(args) -> dict:
-    from psyllm.config.schema import EngineConfig
     from psyllm.engines import build_generator
     from psyllm.engines.base import ChatRequest, Sampling, stream_chat
 
-    gen = build_generator(EngineConfig(kind=args.engine, model=args.model, enforce_eager=True, max_model_len=2048,
-                                       gpu_memory_utilization=0.1 if args.engine == "vllm" else 0.85))
+    gen = build_generator(_direct_engine(args))
     lock, ttft, itl, todo = threading.Lock(), [], [], list(range(args.stream_requests))
 
     def client():
@@ -184,17 +195,14 @@ def served(args) -> dict:
 
     ray.init(num_cpus=max(4, os.cpu_count() or 1), include_dashboard=False, log_to_driver=False)
     # The judge route serves the same engine, so streaming is measured with and without the counselor's screen.
+    mem = 0.1 if args.engine == "vllm" and not args.gpu else 0.85
     judge = [f"serve.judge.{k}" for k in (
-        f"engine.kind={args.engine}", f"engine.model={args.model}", "engine.enforce_eager=true",
-        "engine.max_model_len=2048", f"engine.num_gpus={1 if args.gpu else 0}", "autoscaling.min_replicas=1",
-        "autoscaling.max_replicas=1", f"max_ongoing_requests={args.concurrency}",
-        f"engine.gpu_memory_utilization={0.1 if args.engine == 'vllm' and not args.gpu else 0.85}",
+        *_engine_overrides("engine", args, mem), f"engine.placement.num_gpus={1 if args.gpu else 0}",
+        "autoscaling.min_replicas=1", "autoscaling.max_replicas=1", f"max_ongoing_requests={args.concurrency}",
         f"max_queued_requests={4 * args.concurrency}")]
     cfg = load_config(None, [*judge,
-        f"serve.port={args.port}", f"serve.counselor.engine.kind={args.engine}",
-        f"serve.counselor.engine.model={args.model}", "serve.counselor.engine.enforce_eager=true",
-        f"serve.counselor.engine.gpu_memory_utilization={0.1 if args.engine == 'vllm' and not args.gpu else 0.85}",
-        "serve.counselor.engine.max_model_len=2048", f"serve.counselor.engine.num_gpus={1 if args.gpu else 0}",
+        f"serve.port={args.port}", *_engine_overrides("serve.counselor.engine", args, mem),
+        f"serve.counselor.engine.placement.num_gpus={1 if args.gpu else 0}",
         "serve.counselor.autoscaling.min_replicas=1", "serve.counselor.autoscaling.max_replicas=1",
         f"serve.counselor.max_batch_size={args.concurrency}", f"serve.counselor.max_ongoing_requests={args.concurrency}",
         f"serve.counselor.max_queued_requests={4 * args.concurrency}"])
@@ -269,12 +277,11 @@ def autoscaled(args) -> tuple[dict, dict, dict]:
             "upscale_delay_s": args.upscale_delay, "downscale_delay_s": args.downscale_delay,
             "metrics_interval_s": 0.5, "look_back_period_s": 2}
     cfg = load_config(None, [
-        f"serve.port={args.port}", "serve.judge_enabled=false", f"serve.counselor.engine.kind={args.engine}",
-        f"serve.counselor.engine.model={args.model}", "serve.counselor.engine.enforce_eager=true",
-        "serve.counselor.engine.max_model_len=2048",
+        f"serve.port={args.port}", "serve.judge_enabled=false",
         # Two replicas share one GPU (or the CPUs): half a device and a small KV cache each.
-        f"serve.counselor.engine.num_gpus={0.5 if args.gpu else 0}", "serve.counselor.engine.num_cpus=1",
-        f"serve.counselor.engine.gpu_memory_utilization={0.1 if args.engine == 'vllm' and not args.gpu else 0.4}",
+        *_engine_overrides("serve.counselor.engine", args, 0.1 if args.engine == "vllm" and not args.gpu else 0.4),
+        f"serve.counselor.engine.placement.num_gpus={0.5 if args.gpu else 0}",
+        "serve.counselor.engine.placement.num_cpus=1",
         *(f"serve.counselor.autoscaling.{k}={v}" for k, v in auto.items())])
     try:
         url = start(cfg, name="psyllm-autoscale")

@@ -68,12 +68,13 @@ def round_request(d: dict, t: int, replies: list[str]):
 
 
 def engine_config(args):
-    from psyllm.config.schema import EngineConfig
+    from psyllm.config.schema import EngineConfig, PlacementConfig, VLLMOptions
 
     cpu = args.device == "cpu"
-    return EngineConfig(kind="vllm", model=args.model, max_model_len=args.max_model_len, batch_size=args.batch_size,
-                        gpu_memory_utilization=0.1 if cpu else 0.85, enforce_eager=cpu, num_cpus=1,
-                        num_gpus=0 if cpu else 1)
+    return EngineConfig(kind="vllm", model=args.model,
+                        vllm=VLLMOptions(max_model_len=args.max_model_len, gpu_memory_utilization=0.1 if cpu else 0.85,
+                                         enforce_eager=cpu),
+                        placement=PlacementConfig(batch_size=args.batch_size, num_cpus=1, num_gpus=0 if cpu else 1))
 
 
 def run_ceiling(args, dialogues) -> dict:
@@ -162,8 +163,8 @@ def run_pipeline(args, dialogues, scheduling: str) -> dict:
              log_to_driver=False)
     cfg = engine_config(args)
     ds = ray.data.from_items(dialogues)
-    common = dict(batch_format="pyarrow", batch_size=args.batch_size, num_cpus=cfg.num_cpus,
-                  num_gpus=cfg.num_gpus or None, **engine_remote_args(cfg))
+    common = dict(batch_format="pyarrow", batch_size=args.batch_size, num_cpus=cfg.placement.num_cpus,
+                  num_gpus=cfg.placement.num_gpus or None, **engine_remote_args(cfg.placement))
     if scheduling == "continuous":  # the options psyllm/runtime/synthesize.py gives a continuous stage
         calls = -(-args.max_in_flight // args.batch_size) + 1
         ds = ds.repartition(target_num_rows_per_block=args.batch_size).map_batches(

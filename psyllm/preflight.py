@@ -21,9 +21,10 @@ def _local_path(model: str) -> bool:
 def check_engine(e: Engine) -> str | None:
     c = e.cfg
     if c.kind == "openai":
-        remote = not any(h in c.base_url for h in LOOPBACK)
-        if remote and not os.environ.get(c.api_key_env):
-            return f"{e.where} calls {c.base_url} with the key in ${c.api_key_env}, which is not set"
+        api = c.openai
+        remote = not any(h in api.base_url for h in LOOPBACK)
+        if remote and not os.environ.get(api.api_key_env):
+            return f"{e.where} calls {api.base_url} with the key in ${api.api_key_env}, which is not set"
         return None
     model = os.path.expanduser(c.model)
     if _local_path(c.model) and not os.path.isdir(model):
@@ -73,10 +74,11 @@ def check_resources(cfg: PsyllmConfig, available: dict[str, float]) -> list[str]
     for e in engines(cfg):
         if e.cfg.kind == "openai":
             continue
-        want = {"GPU": e.cfg.num_gpus * e.cfg.replicas, **{k: v * e.cfg.replicas for k, v in e.cfg.resources.items()}}
+        place = e.cfg.placement
+        want = {"GPU": place.num_gpus * place.replicas, **{k: v * place.replicas for k, v in place.resources.items()}}
         for name, n in want.items():
             if n > available.get(name, 0.0):
-                problems.append(f"{e.where} asks for {n:g} {name} ({e.cfg.replicas} replicas); the cluster has "
+                problems.append(f"{e.where} asks for {n:g} {name} ({place.replicas} replicas); the cluster has "
                                 f"{available.get(name, 0.0):g}")
     return problems
 

@@ -24,7 +24,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("ImportConfig", "route_at"): RISK_LEVELS,
     ("ServeConfig", "crisis_mode"): ("append", "replace"),
     ("EngineConfig", "kind"): ("vllm", "hf", "openai"),
-    ("EngineConfig", "json_mode"): ("json_schema", "json_object", "none"),
+    ("OpenAIOptions", "json_mode"): ("json_schema", "json_object", "none"),
     ("SynthesizeConfig", "reason_format"): ("think", "json"),
     ("SynthesizeConfig", "scheduling"): SCHEDULINGS,
     ("JudgeConfig", "scheduling"): SCHEDULINGS,

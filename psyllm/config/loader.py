@@ -11,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from psyllm.config.choices import bad_choices, bad_filter_order
+from psyllm.config.engines import foreign_options, moved_option
 from psyllm.config.schema import PsyllmConfig
 
 
@@ -37,8 +38,10 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
         where = f" in {path}" if path else ""
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         key = getattr(exc, "full_key", None)
-        raise ConfigError(f"invalid config{where}: {f'{key}: ' if key else ''}{first}") from exc
-    problems = bad_choices(cfg) + bad_filter_order(cfg.filter.filters)
+        hint = moved_option(key) if key and "EngineConfig" in first else ""
+        raise ConfigError(f"invalid config{where}: {f'{key}: ' if key else ''}{first}{hint}") from exc
+    written = [OmegaConf.to_container(layer) for layer in layers]  # what the file and overrides set, before defaults
+    problems = bad_choices(cfg) + bad_filter_order(cfg.filter.filters) + foreign_options(cfg, written)
     if problems:
         raise ConfigError("invalid config: " + "; ".join(problems))
     return cfg  # type: ignore[return-value]

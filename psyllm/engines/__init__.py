@@ -1,6 +1,9 @@
 """Generation engines behind one interface (`Generator.generate(list[ChatRequest]) -> list[ChatResponse]`)."""
 from __future__ import annotations
 
+import json
+
+from psyllm.config.engines import engine_content
 from psyllm.config.schema import EngineConfig
 from psyllm.engines.base import ChatRequest, ChatResponse, Generator, Sampling, split_reasoning
 
@@ -24,7 +27,7 @@ def build_generator(cfg: EngineConfig, seed: int = 0) -> Generator:
     raise ValueError(f"unknown engine kind {cfg.kind!r}: choose vllm, openai or hf")
 
 
-def engine_key(cfg: EngineConfig) -> tuple:
+def engine_key(cfg: EngineConfig) -> str:
     """Stages whose engines share this key can share one loaded model."""
-    return (cfg.kind, cfg.model, cfg.base_url if cfg.kind == "openai" else "", cfg.tensor_parallel_size,
-            cfg.max_model_len, cfg.dtype)
+    # What decides its answers (placement, memory and retry options aside): json_mode differs -> its own client.
+    return json.dumps(engine_content(cfg), sort_keys=True)

@@ -38,7 +38,7 @@ class HFGenerator:
 
     def generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:
         out: list[ChatResponse] = []
-        step = max(1, self.cfg.batch_size)
+        step = max(1, self.cfg.placement.batch_size)
         for start in range(0, len(requests), step):
             out += self._generate_batch(requests[start : start + step])
         return out

@@ -20,8 +20,8 @@ RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 class OpenAIHTTPGenerator:
     def __init__(self, cfg: EngineConfig, seed: int = 0):
-        self.cfg, self.model_id = cfg, cfg.model
-        self.api_key = os.environ.get(cfg.api_key_env, "") if cfg.api_key_env else ""
+        self.cfg, self.api, self.model_id = cfg, cfg.openai, cfg.model
+        self.api_key = os.environ.get(self.api.api_key_env, "") if self.api.api_key_env else ""
         self.retries_done = 0  # observable in tests and logs
 
     def _payload(self, req: ChatRequest) -> dict:
@@ -32,10 +32,10 @@ class OpenAIHTTPGenerator:
             body["seed"] = s.seed
         if s.stop:
             body["stop"] = s.stop
-        if req.json_schema and self.cfg.json_mode == "json_schema":
+        if req.json_schema and self.api.json_mode == "json_schema":
             body["response_format"] = {"type": "json_schema",
                                        "json_schema": {"name": "answer", "schema": req.json_schema, "strict": True}}
-        elif req.json_schema and self.cfg.json_mode == "json_object":
+        elif req.json_schema and self.api.json_mode == "json_object":
             body["response_format"] = {"type": "json_object"}
         return body
 
@@ -45,12 +45,12 @@ class OpenAIHTTPGenerator:
                 return min(float(after), 60.0)
             except ValueError:
                 pass
-        return self.cfg.backoff_s * (2**attempt) * (0.5 + random.random() / 2)
+        return self.api.backoff_s * (2**attempt) * (0.5 + random.random() / 2)
 
     async def _one(self, client: httpx.AsyncClient, sem: asyncio.Semaphore, req: ChatRequest) -> ChatResponse:
-        url = self.cfg.base_url.rstrip("/") + "/chat/completions"
+        url = self.api.base_url.rstrip("/") + "/chat/completions"
         last = ""
-        for attempt in range(self.cfg.max_retries + 1):
+        for attempt in range(self.api.max_retries + 1):
             response = None
             async with sem:
                 try:
@@ -63,7 +63,7 @@ class OpenAIHTTPGenerator:
                     last = f"HTTP {response.status_code}: {response.text[:200]}"
                     if response.status_code not in RETRY_STATUS:
                         break
-            if attempt < self.cfg.max_retries:
+            if attempt < self.api.max_retries:
                 self.retries_done += 1
                 await asyncio.sleep(self._delay(attempt, response))
         return ChatResponse(req.request_id, error=last, model=self.model_id)
@@ -85,10 +85,10 @@ class OpenAIHTTPGenerator:
             return ChatResponse(req.request_id, error=f"malformed response: {exc}", model=self.model_id)
 
     async def _all(self, requests: list[ChatRequest]) -> list[ChatResponse]:
-        sem = asyncio.Semaphore(self.cfg.max_concurrency)
+        sem = asyncio.Semaphore(self.api.max_concurrency)
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        limits = httpx.Limits(max_connections=self.cfg.max_concurrency)
-        async with httpx.AsyncClient(timeout=self.cfg.timeout_s, headers=headers, limits=limits) as client:
+        limits = httpx.Limits(max_connections=self.api.max_concurrency)
+        async with httpx.AsyncClient(timeout=self.api.timeout_s, headers=headers, limits=limits) as client:
             return list(await asyncio.gather(*(self._one(client, sem, r) for r in requests)))
 
     def generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:

@@ -21,8 +21,9 @@ from psyllm.engines.base import (ChatDelta, ChatRequest, ChatResponse, Reasoning
 
 def _engine_kwargs(cfg: EngineConfig, seed: int) -> dict:
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
-    return dict(model=cfg.model, tensor_parallel_size=cfg.tensor_parallel_size, max_model_len=cfg.max_model_len,
-                gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager, dtype=cfg.dtype,
+    opts = cfg.vllm
+    return dict(model=cfg.model, tensor_parallel_size=opts.tensor_parallel_size, max_model_len=opts.max_model_len,
+                gpu_memory_utilization=opts.gpu_memory_utilization, enforce_eager=opts.enforce_eager, dtype=opts.dtype,
                 seed=seed,
                 # Compact JSON: no free whitespace between tokens (fewer tokens, and no runaway blank runs).
                 structured_outputs_config={"backend": "xgrammar", "disable_any_whitespace": True})
@@ -48,7 +49,7 @@ def _sampling_params(req: ChatRequest, per_request_seed: bool):
 
 
 def _too_long(req: ChatRequest, n: int, cfg: EngineConfig, model_id: str) -> ChatResponse | None:
-    if n + req.sampling.max_tokens > cfg.max_model_len:
+    if n + req.sampling.max_tokens > cfg.vllm.max_model_len:
         return ChatResponse(req.request_id, prompt_tokens=n, model=model_id,
                             error=f"prompt of {n} tokens + max_tokens exceeds max_model_len")
     return None

@@ -32,7 +32,8 @@ def resolve_engine(engine: EngineConfig, target: str) -> EngineConfig:
     config names vllm)."""
     if _is_url(target):
         base = target.rstrip("/")
-        return replace(engine, kind="openai", base_url=base if base.endswith("/v1") else base + "/v1")
+        url = base if base.endswith("/v1") else base + "/v1"
+        return replace(engine, kind="openai", openai=replace(engine.openai, base_url=url))
     return replace(engine, kind=engine.kind if engine.kind in ("hf", "vllm") else "hf", model=target)
 
 
@@ -40,9 +41,10 @@ def _judge_engine(cfg: PsyllmConfig, model_target: str, judge_target: str | None
     judge = cfg.evaluate.judge
     if judge_target:
         return resolve_engine(judge, judge_target)
-    if judge.kind == "openai" and not judge.base_url:
+    if judge.kind == "openai" and not judge.openai.base_url:
         if not _is_url(model_target):
-            raise InputError("no judge: pass --judge URL_OR_DIR or set evaluate.judge.base_url / evaluate.judge.model")
+            raise InputError("no judge: pass --judge URL_OR_DIR or set evaluate.judge.openai.base_url / "
+                             "evaluate.judge.model")
         return resolve_engine(judge, model_target)  # the judge served next to the model
     return judge
 
@@ -88,14 +90,16 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
     if not cases:
         raise InputError(f"no cases in split {ecfg.split!r} of {cases_uri}")
     digest = inputs_digest(cases_uri, storage)  # a file, or a folder of case files (CPsyCounE as published)
-    out = StageOutput("evaluate", ecfg, cfg, output_uri, (model_target, judge_engine.base_url or judge_engine.model,
-                                                         digest), writes=WRITES, guard=(cases_uri,))
+    judge_id = judge_engine.openai.base_url or judge_engine.model
+    out = StageOutput("evaluate", ecfg, cfg, output_uri, (model_target, judge_id, digest), writes=WRITES,
+                      guard=(cases_uri,))
     if out.done:
         return out.done
     items, summary = _benchmark(cfg, cases, model_target, model_engine, judge_engine)
 
-    meta = {"model": model_target, "judge": judge_engine.base_url and f"{judge_engine.model} @ {judge_engine.base_url}"
-            or judge_engine.model, "split": ecfg.split, "judge_repeats": ecfg.judge_repeats}
+    judge_url = judge_engine.openai.base_url
+    meta = {"model": model_target, "judge": judge_url and f"{judge_engine.model} @ {judge_url}" or judge_engine.model,
+            "split": ecfg.split, "judge_repeats": ecfg.judge_repeats}
     histories = {p.item_id: p.history for c in cases for p in prefixes(c)}
     summary["counts"]["traces"] = record_items(items, histories, model_target, meta["judge"])
     local = output_uri if not is_remote(output_uri) else tempfile.mkdtemp(prefix="psyllm-eval-")

@@ -20,10 +20,11 @@ def completion_request(engine: EngineConfig, messages: list[dict], reasoning: bo
 
 async def relay(engine: EngineConfig, messages: list[dict], reasoning: bool) -> AsyncIterator[bytes]:
     """The counselor's SSE events as they arrive; a failure to reach it is one error event, not a broken page."""
-    headers = {"Authorization": f"Bearer {os.environ.get(engine.api_key_env, '')}"}
-    url = engine.base_url.rstrip("/") + "/chat/completions"
+    api = engine.openai
+    headers = {"Authorization": f"Bearer {os.environ.get(api.api_key_env, '')}"}
+    url = api.base_url.rstrip("/") + "/chat/completions"
     try:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(engine.timeout_s, connect=10)) as client:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(api.timeout_s, connect=10)) as client:
             async with client.stream("POST", url, json=completion_request(engine, messages, reasoning),
                                      headers=headers) as resp:
                 if resp.status_code != 200:
@@ -34,7 +35,7 @@ async def relay(engine: EngineConfig, messages: list[dict], reasoning: bool) -> 
                     if line.startswith("data:"):
                         yield (line + "\n\n").encode()
     except httpx.HTTPError as exc:
-        yield _error(f"cannot reach the counselor at {engine.base_url}: {type(exc).__name__}")
+        yield _error(f"cannot reach the counselor at {api.base_url}: {type(exc).__name__}")
 
 
 def _error(message: str) -> bytes:

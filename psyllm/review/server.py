@@ -69,7 +69,7 @@ def serve_review(cfg: PsyllmConfig, run_dir: str) -> int:
 
 
 def add_arguments(p) -> None:
-    """`psyllm review`'s options (the rest are config keys: review.accounts, review.chat.base_url, ...)."""
+    """`psyllm review`'s options (the rest are config keys: review.accounts, review.chat.openai.base_url, ...)."""
     p.add_argument("--run", help="the run folder (what `psyllm run --output` wrote, or one stage's folder)")
     p.add_argument("--host", help="review.host (127.0.0.1 unless given)")
     p.add_argument("--port", type=int, help="review.port")

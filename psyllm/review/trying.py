@@ -23,15 +23,15 @@ async def _messages(request: Request) -> tuple[dict, list[dict]]:
 @router.get("/chat", response_class=HTMLResponse)
 def chat_page(request: Request, rater: str = Depends(current_rater)):
     ws = workspace(request)
-    return render(request, "chat.html", model=ws.cfg.chat.model, base_url=ws.cfg.chat.base_url)
+    return render(request, "chat.html", model=ws.cfg.chat.model, base_url=ws.cfg.chat.openai.base_url)
 
 
 @router.post("/chat/stream")
 async def chat_stream(request: Request, rater: str = Depends(current_rater)):
     ws = workspace(request)
     body, messages = await _messages(request)
-    if not ws.cfg.chat.base_url:
-        raise HTTPException(409, "no counselor to talk to: set review.chat.base_url")
+    if not ws.cfg.chat.openai.base_url:
+        raise HTTPException(409, "no counselor to talk to: set review.chat.openai.base_url")
     return StreamingResponse(relay(ws.cfg.chat, messages, bool(body.get("reasoning"))),
                              media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 

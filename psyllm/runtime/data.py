@@ -38,14 +38,14 @@ def read_shards(dir_uri: str, storage: StorageConfig, columns: list[str] | None 
     return ray.data.read_parquet(files, filesystem=fs, columns=columns)
 
 
-def engine_remote_args(eng) -> dict:
-    """Ray options for an engine actor: its CPU thread count travels as OMP_NUM_THREADS."""
+def engine_remote_args(place) -> dict:
+    """Ray options for an engine actor (from its `PlacementConfig`): its CPU thread count travels as OMP_NUM_THREADS."""
     import os
 
-    threads = eng.cpu_threads or os.cpu_count() or 1
+    threads = place.cpu_threads or os.cpu_count() or 1
     args = {"runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(threads)}}}
-    if eng.resources:
-        args["resources"] = dict(eng.resources)
+    if place.resources:
+        args["resources"] = dict(place.resources)
     return args
 
 

@@ -61,7 +61,7 @@ def _judge_stage(ds, fcfg: FilterConfig):
     continuous`), or one engine call per batch (openai HTTP sends a batch's requests concurrently itself)."""
     import ray.data
 
-    place = fcfg.judge.engine
+    place = fcfg.judge.engine.placement
     if continuous(fcfg.judge.scheduling, fcfg.judge.engine):
         return continuous_map(ds, _JudgeContinuous, (fcfg,), place, fcfg.judge.max_in_flight)
     return ds.map_batches(_Judge, fn_constructor_args=(fcfg,), compute=ray.data.ActorPoolStrategy(size=place.replicas),

@@ -199,13 +199,14 @@ def _autoscaling(auto: AutoscalingConfig) -> dict:
 def _engine_deployment(d: DeploymentConfig):
     from ray import serve
 
+    place = d.engine.placement
     batched = type("EngineServer", (EngineServer,), {
         "chat": serve.batch(max_batch_size=d.max_batch_size, batch_wait_timeout_s=d.batch_wait_timeout_s)(EngineServer.chat)})
     return serve.deployment(batched).options(
         name=d.name, max_ongoing_requests=d.max_ongoing_requests, max_queued_requests=d.max_queued_requests,
         autoscaling_config=_autoscaling(d.autoscaling),
-        ray_actor_options={"num_cpus": d.engine.num_cpus, "num_gpus": d.engine.num_gpus,
-                           **({"resources": dict(d.engine.resources)} if d.engine.resources else {})},
+        ray_actor_options={"num_cpus": place.num_cpus, "num_gpus": place.num_gpus,
+                           **({"resources": dict(place.resources)} if place.resources else {})},
         health_check_period_s=2, graceful_shutdown_timeout_s=5,
     ).bind(d.engine, d.max_batch_size, d.batch_wait_timeout_s)
 

@@ -50,10 +50,11 @@ def _engine_stage(ds, scfg: SynthesizeConfig, group: tuple[str, ...]):
     import ray.data
 
     eng = getattr(scfg, group[0]).engine
+    place = eng.placement
     if not continuous(scfg, eng):
         return ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group),
-                              compute=ray.data.ActorPoolStrategy(size=eng.replicas), **engine_map_args(eng))
-    return continuous_map(ds, _SynthContinuous, (scfg, group), eng, scfg.max_in_flight)
+                              compute=ray.data.ActorPoolStrategy(size=place.replicas), **engine_map_args(place))
+    return continuous_map(ds, _SynthContinuous, (scfg, group), place, scfg.max_in_flight)
 
 
 # What synthesize writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).

@@ -5,20 +5,17 @@ import hashlib
 import json
 
 from psyllm.config import fingerprint, to_dict
+from psyllm.config.engines import engine_content
 from psyllm.config.schema import SynthesizeConfig
-
-# Engine fields that place work (replicas, batching, retries) but do not change what is generated.
-PLACEMENT_FIELDS = {"replicas", "num_gpus", "num_cpus", "batch_size", "max_concurrency", "timeout_s", "max_retries",
-                    "backoff_s", "gpu_memory_utilization", "enforce_eager", "api_key_env"}
 
 
 def content_config(cfg: SynthesizeConfig) -> dict:
-    """The synthesize config less placement fields: what decides the content of a sample."""
+    """The synthesize config less what only places or paces work: what decides the content of a sample."""
     data = to_dict(cfg)
     for placement in ("scheduling", "max_in_flight"):  # how dialogues share an engine, not what they say
         data.pop(placement)
     for stage in ("plan", "draft", "reason"):
-        data[stage]["engine"] = {k: v for k, v in data[stage]["engine"].items() if k not in PLACEMENT_FIELDS}
+        data[stage]["engine"] = engine_content(getattr(cfg, stage).engine)
     return data
 
 

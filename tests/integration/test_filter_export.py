@@ -20,7 +20,7 @@ def synthesized(ingested, tmp_path_factory):
     out = tmp_path_factory.mktemp("synth") / "synth"
     with OpenAIStub(fail_every=1000, error_every=1000) as stub:
         overrides = [f"synthesize.{s}.engine.{k}={v}" for s in ("plan", "draft", "reason")
-                     for k, v in (("kind", "openai"), ("base_url", stub.base_url), ("model", "stub"))]
+                     for k, v in (("kind", "openai"), ("openai.base_url", stub.base_url), ("model", "stub"))]
         assert main(["synthesize", "--input", ingested, "--output", str(out), "--no-tracking", *overrides]) == 0
     return str(out)
 

@@ -68,7 +68,8 @@ def test_synthesis_and_training_span_both_nodes(cluster, tiny_model, tmp_path):
     timings = {"ingest": time.time() - started}
     synth = tmp_path / "synth"
     engine = [f"synthesize.{s}.engine.{k}={v}" for s in ("plan", "draft", "reason")
-              for k, v in (("model", tiny_model), ("replicas", 2), ("resources", "{psyllm_slot: 1}"), ("num_cpus", 1))]
+              for k, v in (("model", tiny_model), ("placement.replicas", 2),
+                                                 ("placement.resources", "{psyllm_slot: 1}"), ("placement.num_cpus", 1))]
     proc = _psyllm("synthesize", "-c", str(REPO / "conf/test/tiny_vllm.yaml"), "--input", ingested,
                    "--output", str(synth), *engine, *join)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -89,7 +89,7 @@ def workspace(tmp_path_factory, gateway):
     accounts = root / "raters.json"
     accounts.write_text(json.dumps({"clin-a": hash_password("pw-a")}))
     cfg = load_config(None, [f"tracking.tracking_uri={uri}", f"review.accounts={accounts}",
-                             f"review.chat.base_url={gateway}"])
+                             f"review.chat.openai.base_url={gateway}"])
     url, server = _serve(build_app(open_workspace(cfg, str(run))))
     yield url, run, uri
     server.should_exit = True

@@ -273,7 +273,7 @@ def test_evaluation_end_to_end_through_the_served_models(served, tiny_model, tmp
     out = tmp_path / "eval"
     args = ["evaluate", "--model", url, "--output", str(out), f"tracking.tracking_uri={tracking_uri}",
             "evaluate.sampling.max_tokens=16", "evaluate.judge_sampling.max_tokens=400", "evaluate.reason_max_chars=40",
-            "evaluate.model.max_concurrency=4", "evaluate.judge.max_concurrency=8", f"evaluate.raw_model={tiny_model}"]
+            "evaluate.model.openai.max_concurrency=4", "evaluate.judge.openai.max_concurrency=8", f"evaluate.raw_model={tiny_model}"]
     assert main(args) == 0
     summary = json.loads((out / "summary.json").read_text())
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
@@ -375,7 +375,7 @@ def test_the_counselor_scales_up_under_sustained_load_and_back_down_after(served
     auto = [f"serve.counselor.autoscaling.{k}={v}" for k, v in {**SCALE, "min_replicas": 1, "max_replicas": 2}.items()]
     cfg = load_config(str(REPO / "conf/serve/tiny_cpu.yaml"), [
         f"serve.counselor.engine.model={tiny_model}", "serve.judge_enabled=false", f"serve.port={served[1].serve.port}",
-        "serve.counselor.engine.num_cpus=0.5", *auto])
+        "serve.counselor.engine.placement.num_cpus=0.5", *auto])
     app = "psyllm-autoscale"
     url = start(cfg, name=app, route_prefix="/autoscale", timeout_s=120)
     try:

@@ -25,10 +25,10 @@ def _posts(ingested):
 def _openai_overrides(url):
     out = []
     for stage in ("plan", "draft", "reason"):
-        out += [f"synthesize.{stage}.engine.kind=openai", f"synthesize.{stage}.engine.base_url={url}",
-                f"synthesize.{stage}.engine.model=stub", f"synthesize.{stage}.engine.backoff_s=0.01",
-                f"synthesize.{stage}.engine.batch_size=8", f"synthesize.{stage}.engine.replicas=2",
-                f"synthesize.{stage}.engine.num_cpus=0.5"]
+        out += [f"synthesize.{stage}.engine.kind=openai", f"synthesize.{stage}.engine.openai.base_url={url}",
+                f"synthesize.{stage}.engine.model=stub", f"synthesize.{stage}.engine.openai.backoff_s=0.01",
+                f"synthesize.{stage}.engine.placement.batch_size=8", f"synthesize.{stage}.engine.placement.replicas=2",
+                f"synthesize.{stage}.engine.placement.num_cpus=0.5"]
     return out
 
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from psyllm.config.schema import EngineConfig
+from psyllm.config.schema import EngineConfig, VLLMOptions
 from psyllm.engines.base import ChatRequest, Sampling
 
 pytestmark = pytest.mark.integration
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.integration
 def test_async_vllm_streams_pieces_and_aborts_a_closed_stream(tiny_model):
     from psyllm.engines.vllm_engine import AsyncVLLMGenerator
 
-    engine = AsyncVLLMGenerator(EngineConfig(kind="vllm", model=tiny_model, max_model_len=2048,
-                                             gpu_memory_utilization=0.1, enforce_eager=True))
+    engine = AsyncVLLMGenerator(EngineConfig(kind="vllm", model=tiny_model, vllm=VLLMOptions(
+        max_model_len=2048, gpu_memory_utilization=0.1, enforce_eager=True)))
 
     def request(rid, n):
         # A schema keeps the random tiny model's tokens inside its tokenizer's vocabulary (unconstrained, most of

@@ -1,12 +1,13 @@
 """The HTTP engine against a local OpenAI-compatible server that injects 429s and 500s."""
-from psyllm.config.schema import EngineConfig
+from psyllm.config.schema import EngineConfig, OpenAIOptions
 from psyllm.engines.base import ChatRequest, Sampling
 from psyllm.engines.openai_http import OpenAIHTTPGenerator
 from tests.openai_stub import OpenAIStub
 
 
 def _cfg(url, **kw):
-    return EngineConfig(kind="openai", model="stub", base_url=url, backoff_s=0.01, max_concurrency=4, **kw)
+    return EngineConfig(kind="openai", model="stub",
+                        openai=OpenAIOptions(base_url=url, backoff_s=0.01, max_concurrency=4, **kw))
 
 
 def test_retries_recover_every_request_in_order(monkeypatch):

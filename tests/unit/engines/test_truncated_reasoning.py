@@ -4,7 +4,7 @@ failed answer. The real transformers engine on a tiny model whose template pre-f
 import pytest
 from fastapi.testclient import TestClient
 
-from psyllm.config.schema import EngineConfig, EvaluateConfig, ServeConfig
+from psyllm.config.schema import EngineConfig, EvaluateConfig, PlacementConfig, ServeConfig
 from psyllm.engines import build_generator
 from psyllm.engines.base import ChatRequest, Sampling, split_reasoning
 from psyllm.evaluation.cases import load_cases, select
@@ -16,7 +16,7 @@ from psyllm.serving.gateway import build_app
 @pytest.fixture(scope="module")
 def thinking_engine(tmp_path_factory):
     model = build_tiny_model(tmp_path_factory.mktemp("r1") / "model", family="deepseek_r1_distill")
-    return build_generator(EngineConfig(kind="hf", model=str(model), batch_size=4))
+    return build_generator(EngineConfig(kind="hf", model=str(model), placement=PlacementConfig(batch_size=4)))
 
 
 def test_unclosed_reasoning_is_all_reasoning():
