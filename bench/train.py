@@ -23,11 +23,11 @@ def make_export(tmp: str, n: int) -> str:
     import random
 
     from psyllm.config import load_config
-    from psyllm.export.stage import run_export
     from psyllm.ingest.fake_posts import make_post
     from psyllm.io.manifest import write_manifest
     from psyllm.io.shards import ShardWriter
     from psyllm.records import FILTERED_SCHEMA
+    from psyllm.runtime.export import run_export
 
     rng = random.Random(0)
     rows = []

@@ -55,7 +55,7 @@ _TABLE = (
     Stage("filter", "filter", "psyllm.runtime.filter:run_filter",
           "dialogues -> kept/ and rejected/ on structure, quality, safety, dedup and an LLM judge",
           lambda c: f"kept {c.get('kept')}, rejected {c.get('rejected')}"),
-    Stage("export", "export", "psyllm.export.stage:run_export",
+    Stage("export", "export", "psyllm.runtime.export:run_export",
           "filtered dialogues -> SFT splits (Parquet, OpenAI-messages JSONL, ShareGPT JSON) and a dataset card",
           lambda c: ", ".join(f"{k} {v}" for k, v in (c.get("by_split") or {}).items())),
     Stage("train", "train", "psyllm.runtime.train:run_train",

@@ -312,6 +312,13 @@ class ExportConfig:
     # Dialogues whose client turns are this similar are kept in one split (beyond dedup, against leakage).
     cluster_threshold: float = 0.5
     locale: str = "en-US"
+    # "ray": split groups, splits and counts on Ray Data, rows streamed into the files, flat driver memory;
+    # "driver": the same groups and files from one process, which holds the kept dialogues (Arrow); "auto": the
+    # driver up to `driver_max_rows` kept dialogues, Ray above. The Ray plan's fixed cost is a minute of shuffles on
+    # a small machine (docs/scale.md), the driver's memory grows by ~KB per dialogue: this bounds the head node.
+    backend: str = "auto"
+    driver_max_rows: int = 50_000
+    partitions: int = 16  # hash partitions of each shuffle of the Ray plan (as dedup.partitions)
 
 
 @dataclass

@@ -8,11 +8,12 @@ from transformers import AutoTokenizer
 
 from psyllm.config import load_config
 from psyllm.export.sft import assistant_content, to_messages, to_sharegpt
-from psyllm.export.splits import assign_splits, groups
-from psyllm.export.stage import run_export
+from psyllm.export.grouping import assigned_in_driver
+from psyllm.export.splits import apply_moves, fill_empty, split_for, split_point
 from psyllm.io.manifest import read_manifest, write_manifest
 from psyllm.io.shards import ShardWriter, read_table
 from psyllm.records import FILTERED_SCHEMA
+from psyllm.runtime.export import run_export
 from tests.dialogues import crisis_good, good
 
 
@@ -48,13 +49,39 @@ def test_messages_alternate_and_carry_the_reasoning_in_think_tags():
     assert assistant_content(" r ", " a ", True) == "<think>\nr\n</think>\n\na"
 
 
-def test_splits_keep_posts_and_near_duplicate_clusters_together():
+def _assigned(dialogues, seed=0):
+    table = pa.Table.from_pylist(dialogues, schema=FILTERED_SCHEMA)
+    return {r["sample_id"]: r for r in assigned_in_driver([table], 0.5, 0.1, 0.1, seed).to_pylist()}
+
+
+def test_groups_keep_posts_clusters_and_near_duplicate_client_turns_together():
     ds = _dialogues()
-    group_of = groups(ds, threshold=0.5)
-    assert group_of["s900"] == group_of["s000"] and group_of["s901"] == group_of["s001"]
-    split_of = assign_splits(list(group_of.values()), 0.1, 0.1, seed=0)
-    assert set(split_of.values()) == {"train", "validation", "test"}
-    assert split_of == assign_splits(list(group_of.values()), 0.1, 0.1, seed=0)  # deterministic
+    ds[5]["cluster_id"] = "s007"  # filter named s007 as s005's cluster
+    got = _assigned(ds)
+    group = {s: r["group"] for s, r in got.items()}
+    assert group["s900"] == group["s000"] == "s000" and group["s901"] == group["s001"] == "s001"
+    assert group["s005"] == group["s007"] == "s005"  # the smallest sample id names the group
+    assert len(set(group.values())) == len(ds) - 3
+    assert {r["split"] for r in got.values()} == {"train", "validation", "test"}
+    assert all(r["split"] == split_for(split_point(r["group"], 0), 0.1, 0.1) for r in got.values())
+    assert got == _assigned(list(reversed(ds)))  # input order does not matter
+
+
+def test_adding_dialogues_moves_no_existing_group():
+    ds = _dialogues()
+    before, after = _assigned(ds[:20]), _assigned(ds)
+    assert all(after[s]["split"] == r["split"] for s, r in before.items())
+
+
+def test_an_empty_split_takes_the_smallest_point_of_the_largest():
+    points = {"train": [0.5, 0.3, 0.9], "validation": [0.15]}
+    smallest = lambda split, taken: min(u for u in points[split] if u not in taken)  # noqa: E731
+    assert fill_empty({"train": 3, "validation": 1}, 0.1, 0.1, smallest) == [(0.3, "test")]
+    assert fill_empty({"train": 3}, 0.1, 0.1, smallest) == [(0.3, "test"), (0.5, "validation")]
+    assert fill_empty({"train": 2}, 0.1, 0.1, smallest) == []  # under three groups nothing is forced
+    assert fill_empty({"train": 3}, 0.0, 0.1, smallest) == [(0.3, "test")]  # no validation asked for
+    table = pa.table({"u": [0.3, 0.5, 0.3], "split": ["train", "train", "train"]})
+    assert apply_moves(table, [(0.3, "test")])["split"].to_pylist() == ["test", "train", "test"]
 
 
 def test_export_writes_every_layout_without_leakage(tmp_path, tiny_model):
@@ -88,3 +115,13 @@ def test_export_writes_every_layout_without_leakage(tmp_path, tiny_model):
     info = json.loads((out / "dataset_info.json").read_text())
     assert info["psyllm_train"]["file_name"] == "sharegpt/train.json"
     assert read_manifest(str(out))["complete"]
+
+
+def test_export_of_no_dialogues_writes_valid_empty_splits(tmp_path):
+    src = _filter_output(tmp_path, [])
+    out = tmp_path / "sft"
+    counts = run_export(load_config(None, ["tracking.enabled=false"]), str(src), str(out)).counts
+    assert counts["dialogues"] == counts["groups"] == counts["posts"] == 0
+    for split in ("train", "validation", "test"):
+        assert json.loads((out / "sharegpt" / f"{split}.json").read_text()) == []
+        assert (out / "messages" / f"{split}.jsonl").read_text() == "" and read_table(str(out / "parquet" / split)).num_rows == 0
