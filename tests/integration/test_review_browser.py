@@ -1,7 +1,8 @@
 """`psyllm review` in a real headless Chromium (Debian's chromium + chromium-driver, driven by Selenium): log in,
-filter to crisis dialogues, rate three answers in blind mode, export the ratings and feed the CSV to `psyllm evaluate
---human-ratings`, whose agreement report must count them; the chat page streams an answer from a tiny transformers
-counselor behind psyllm's real gateway (crisis layer included), served by uvicorn on 127.0.0.1 without Ray Serve.
+filter to crisis dialogues, rate one of them as a whole, rate three answers in blind mode, export the ratings and feed
+the CSV to `psyllm evaluate --human-ratings`, whose agreement report must count them; the chat page streams an answer
+from a tiny transformers counselor behind psyllm's real gateway (crisis layer included), served by uvicorn on
+127.0.0.1 without Ray Serve.
 
 Screenshots of every page go to $PSYLLM_REVIEW_SCREENSHOTS when set (docs/review/ was made that way)."""
 import asyncio
@@ -115,7 +116,10 @@ def browser(tmp_path_factory):
 def _shot(driver, name: str) -> None:
     folder = os.environ.get("PSYLLM_REVIEW_SCREENSHOTS")
     if folder:
-        driver.set_window_size(1100, min(2400, driver.execute_script("return document.body.scrollHeight") + 40))
+        # the window's height includes the browser's own bars (measured, not guessed), or the page's end is cut off
+        page, bars = driver.execute_script("return [document.body.scrollHeight, "
+                                           "window.outerHeight - window.innerHeight]")
+        driver.set_window_size(1100, min(2400, page + bars))
         Path(folder).mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(Path(folder) / f"{name}.png"))
         driver.set_window_size(1100, 900)
@@ -158,6 +162,15 @@ def test_login_filter_rate_blind_export_agreement_and_chat(workspace, browser):
     d.find_element(By.CSS_SELECTOR, "details summary").click()  # the collapsed reasoning opens
     assert "Risk: the client mentions wanting to die" in d.find_element(By.CSS_SELECTOR, "details").text
     _shot(d, "dialogue")
+    d.find_element(By.PARTIAL_LINK_TEXT, "Rate this dialogue").click()  # the whole dialogue, on the same rubric
+    wait.until(lambda drv: "Rate dialogue c1" in drv.find_element(By.TAG_NAME, "h1").text)
+    assert d.execute_script(UNLABELLED) == [] and not d.find_elements(By.ID, "judge"), "labelled, and blind"
+    for dim, score in (("comprehensiveness", 2), ("professionalism", 3), ("authenticity", 2), ("safety", 1)):
+        d.find_element(By.ID, f"{dim}-{score}").send_keys(Keys.SPACE)  # radio buttons from the keyboard
+    _shot(d, "rate-dialogue")
+    d.find_element(By.CSS_SELECTOR, "form.rating button").send_keys(Keys.ENTER)
+    wait.until(lambda drv: "Your rating of this dialogue is saved" in drv.page_source)
+    assert "rated as a whole by: clin-a" in d.page_source
 
     _page(d, url + "/rate", "queue")
     assert d.find_element(By.ID, "blind").is_selected()  # blind mode is the default
@@ -194,6 +207,7 @@ def test_login_filter_rate_blind_export_agreement_and_chat(workspace, browser):
     _page(d, url + "/agreement", "agreement")
     table = d.find_element(By.ID, "judge-agreement").text
     assert "comprehensiveness" in table and "+1.00" in table
+    assert "1 whole-dialogue ratings" in d.page_source and d.find_elements(By.ID, "no-dialogue-judge")
     _page(d, url + "/assign", "assign")
 
     _page(d, url + "/chat", "chat")
