@@ -96,9 +96,9 @@ def read_dialogues(mlflow, experiment_id: str, key: str) -> Iterator[dict]:
 
 def dialogue_of(trace) -> dict:
     """A dialogue trace as a plain dict: its tags, its rounds, its verdicts (CODE and LLM_JUDGE Feedback)."""
-    span = trace.data.spans[0]
-    clients = (span.inputs or {}).get("client_turns", [])
-    counselors = (span.outputs or {}).get("counselor_turns", [])
+    span = trace.data.spans[0] if trace.data.spans else None  # a trace copied without its spans shows no turns
+    clients = ((span.inputs if span else None) or {}).get("client_turns", [])
+    counselors = ((span.outputs if span else None) or {}).get("counselor_turns", [])
     rounds = [{"index": i, "client": c, "counselor_reply": k["reply"], "counselor_reasoning": k["reasoning"],
                "approach": k["approach"], "icd11_hypotheses": k["icd11_hypotheses"], "focus": k["focus"]}
               for i, (c, k) in enumerate(zip(clients, counselors))]
