@@ -93,12 +93,13 @@ def test_a_long_generation_does_not_hold_back_its_batch(engine):
 
 
 def test_a_long_verdict_does_not_hold_back_the_judge_batch(engine, tiny_cfg):
-    """Three Ray Data batches of 4 dialogues into one judge replica; the first dialogue's verdict is long."""
+    """Two Ray Data batches of 2 dialogues into one judge replica (few: a judge prompt is ~1.4k tokens here); the
+    first dialogue's verdict is long."""
     gen, loop = engine
     forced = Forced(gen, lambda req: LONG if req.request_id == "d0" else PARTNER)
     fcfg = replace(tiny_cfg.filter, judge=replace(tiny_cfg.filter.judge, judge_rejected=True, max_in_flight=16))
     worker = ContinuousJudgeWorker(fcfg, forced)
-    batches = [DeterministicWorker(fcfg)([good(f"d{4 * b + k}") for k in range(4)]) for b in range(3)]
+    batches = [DeterministicWorker(fcfg)([good(f"d{2 * b + k}") for k in range(2)]) for b in range(2)]
 
     async def call(rows):
         out = await worker(rows)
@@ -107,7 +108,7 @@ def test_a_long_verdict_does_not_hold_back_the_judge_batch(engine, tiny_cfg):
     async def main():
         return await asyncio.gather(*(call(rows) for rows in batches))
 
-    (first, first_at), _, (last, _) = loop.run_until_complete(main())
+    (first, first_at), (last, _) = loop.run_until_complete(main())
     long_done = forced.done["d0"]
     assert "d0" in [r["sample_id"] for r in last] and first_at < long_done
     assert max(at for sid, at in forced.done.items() if sid != "d0") < long_done
