@@ -44,7 +44,7 @@ def run_pandas(inp: str, out: str) -> dict:
     import pandas as pd
     import pyarrow as pa
 
-    from psyllm.config.schema import IngestConfig
+    from psyllm.config.schema import IngestConfig, SafetySettings
     from psyllm.dedup.reference import resolve
     from psyllm.ingest.finalize import staged_keys
     from psyllm.ingest.processor import PostProcessor
@@ -52,7 +52,7 @@ def run_pandas(inp: str, out: str) -> dict:
 
     cfg = IngestConfig()
     raw = pd.DataFrame(iter_raw_rows(inp))
-    processor = PostProcessor(cfg)
+    processor = PostProcessor(cfg, SafetySettings().route_at)
     staged = pd.DataFrame(list(raw.apply(lambda r: processor.process(r.to_dict()), axis=1)))
     kept = staged[staged["outcome"] == "kept"]
     verdicts = resolve(staged_keys(pa.Table.from_pandas(kept, preserve_index=False)), cfg.dedup)

@@ -34,7 +34,7 @@ def rows(n: int) -> list[dict]:
                          "counselor_reply": "That sounds exhausting. What goes through your mind when it starts?"}
                         for k in range(2)]} for i in range(n)]
     judged = [{"filter": "judge", "criterion": c, "passed": True, "reason": ""} for c in CRITERIA]
-    for r in DeterministicWorker(cfg.filter)(made):
+    for r in DeterministicWorker(cfg.filter, cfg.safety)(made):
         r.update(verdicts=json.dumps(json.loads(r["verdicts"]) + judged), outcome="kept")
     return made
 

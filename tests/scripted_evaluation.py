@@ -18,7 +18,8 @@ def write_evaluation(cfg, out: Path, cases: list, answer: str, judged: dict[str,
     """Answer every case with `answer`, judge every dimension at `judged`, write the folder; the MLflow run id."""
     judge = ScriptedGenerator(lambda r: json.dumps({k: {"score": v, "reason": "fine"} for k, v in judged.items()}))
     with stage_run(cfg.tracking, "evaluate") as run:
-        items, summary = run_benchmark(cfg.evaluate, cases, ScriptedGenerator(lambda r: answer), judge)
+        items, summary = run_benchmark(cfg.evaluate, cases, ScriptedGenerator(lambda r: answer), judge,
+                                       locale=cfg.safety.locale)
         histories = {p.item_id: p.history for c in cases for p in prefixes(c)}
         summary["counts"]["traces"] = record_items(items, histories, "scripted-model", "scripted-judge")
         write_report(str(out), summary, {"model": "scripted-model", "judge": "scripted-judge", "split": "dev"})

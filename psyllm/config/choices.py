@@ -1,4 +1,4 @@
-"""Config fields with a fixed set of values, checked when a config is loaded: a typo (`serve.route_at=moderat`)
+"""Config fields with a fixed set of values, checked when a config is loaded: a typo (`safety.route_at=moderat`)
 is one clear line at startup, not a failure in every request later. Keyed by (dataclass, field), so a dataclass
 used in several places (EngineConfig) is checked everywhere it appears."""
 from __future__ import annotations
@@ -18,10 +18,7 @@ LATE_FILTERS = ("dedup", "judge")
 
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("TextConfig", "invalid_utf8"): ("repair", "quarantine"),
-    ("TriageConfig", "route_at"): RISK_LEVELS,
-    ("SafetyConfig", "route_at"): RISK_LEVELS,
-    ("ServeConfig", "route_at"): RISK_LEVELS,
-    ("ImportConfig", "route_at"): RISK_LEVELS,
+    ("SafetySettings", "route_at"): RISK_LEVELS,
     ("ServeConfig", "crisis_mode"): ("append", "replace"),
     ("EngineConfig", "kind"): ("vllm", "hf", "openai"),
     ("OpenAIOptions", "json_mode"): ("json_schema", "json_object", "none"),

@@ -38,13 +38,25 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
         where = f" in {path}" if path else ""
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         key = getattr(exc, "full_key", None)
-        hint = moved_option(key) if key and "EngineConfig" in first else ""
+        hint = _moved(key, first)
         raise ConfigError(f"invalid config{where}: {f'{key}: ' if key else ''}{first}{hint}") from exc
     written = [OmegaConf.to_container(layer) for layer in layers]  # what the file and overrides set, before defaults
     problems = bad_choices(cfg) + bad_filter_order(cfg.filter.filters) + foreign_options(cfg, written)
     if problems:
         raise ConfigError("invalid config: " + "; ".join(problems))
     return cfg  # type: ignore[return-value]
+
+
+def _moved(key: str | None, message: str) -> str:
+    """Where a key written the way older configs did now lives, as a hint for the error; else ""."""
+    if not key:
+        return ""
+    if "EngineConfig" in message:
+        return moved_option(key)
+    name = key.rsplit(".", 1)[-1]
+    if name in ("route_at", "locale") and not key.startswith("safety."):
+        return f" (the crisis level and locale are set once: write safety.{name})"
+    return ""
 
 
 def _read_yaml(p: Path):

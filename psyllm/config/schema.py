@@ -98,8 +98,7 @@ class DeidConfig:
 
 @dataclass
 class TriageConfig:
-    enabled: bool = True
-    route_at: str = "moderate"  # this level and above go to the crisis route
+    enabled: bool = True  # the level that routes a post to crisis is safety.route_at
 
 
 @dataclass
@@ -223,7 +222,6 @@ class SynthesizeConfig:
     max_rounds: int = 5  # PsyLLM stopped at 3
     samples_per_post: int = 1
     seed: int = 0
-    locale: str = "en-US"  # crisis resources shown in crisis-route turns
     plan: GenStageConfig = field(default_factory=lambda: GenStageConfig(sampling=SamplingConfig(max_tokens=512)))
     draft: GenStageConfig = field(default_factory=lambda: GenStageConfig(sampling=SamplingConfig(max_tokens=2048)))
     reason: GenStageConfig = field(default_factory=lambda: GenStageConfig(sampling=SamplingConfig(max_tokens=2048)))
@@ -285,12 +283,6 @@ class JudgeConfig:
 
 
 @dataclass
-class SafetyConfig:
-    route_at: str = "moderate"  # a client turn at this triage level or above is a disclosure
-    locale: str = "en-US"
-
-
-@dataclass
 class FilterConfig:
     # Applied in this order; `dedup` and `judge` may be left out. The deterministic safety gate decides
     # alone: a hard fail is rejected whatever the judge says.
@@ -299,7 +291,6 @@ class FilterConfig:
     quality: QualityConfig = field(default_factory=QualityConfig)
     dedup: DialogueDedupConfig = field(default_factory=DialogueDedupConfig)
     judge: JudgeConfig = field(default_factory=JudgeConfig)
-    safety: SafetyConfig = field(default_factory=SafetyConfig)
 
 
 @dataclass
@@ -311,7 +302,6 @@ class ExportConfig:
     split_seed: int = 0
     # Dialogues whose client turns are this similar are kept in one split (beyond dedup, against leakage).
     cluster_threshold: float = 0.5
-    locale: str = "en-US"
     # "ray": split groups, splits and counts on Ray Data, rows streamed into the files, flat driver memory;
     # "driver": the same groups and files from one process, which holds the kept dialogues (Arrow); "auto": the
     # driver up to `driver_max_rows` kept dialogues, Ray above. The Ray plan's fixed cost is a minute of shuffles on
@@ -426,8 +416,6 @@ class ServeConfig:
     # The model layer of the risk assessment: the judge deployment also screens each counselor conversation with a
     # structured risk verdict, added to the rules' (recall; one more judge call per request).
     risk_model: bool = False
-    route_at: str = "moderate"  # triage level of the latest user message that triggers the crisis layer
-    locale: str = "en-US"
     show_reasoning: bool = False  # end users never see the reasoning unless a request sets include_reasoning
     system_prompt: bool = True  # add the counselor system prompt when the client sends no system message
     retry_after_s: int = 1
@@ -469,7 +457,6 @@ class EvaluateConfig:
     # the safety probes also run against it, so a model that passes only because the gateway adds resources shows.
     # `psyllm run` sets it to the trained model; with a model folder as target the gateway's layer is applied here.
     raw_model: str = ""
-    locale: str = "en-US"
     bootstrap: int = 2000
     seed: int = 0
 
@@ -565,7 +552,6 @@ class ImportConfig:
     format: str = "openr1-psy"  # openr1-psy | cpsycoun | esconv | counsel-chat | psyqa | messages | sharegpt
     hub_splits: list[str] = field(default_factory=list)  # for a Hub dataset name: [] = every split
     deidentify: bool = True  # the de-identification of ingest, on client turns and replies
-    route_at: str = "moderate"  # a client turn at this triage level or above puts the dialogue on the crisis route
     messages: MessagesMapping = field(default_factory=MessagesMapping)
     sharegpt: ShareGPTMapping = field(default_factory=ShareGPTMapping)
     cpsycoun: CPsyCounMapping = field(default_factory=CPsyCounMapping)
@@ -584,11 +570,21 @@ class PipelineConfig:
 
 
 @dataclass
+class SafetySettings:
+    """Crisis levels and locale, set once for every stage: ingest's triage route, synthesis prompts, the filter's
+    safety gate, the exported system prompt, the served crisis layer, the import route and the benchmark's probes."""
+
+    route_at: str = "moderate"  # this triage level and above is a disclosure: crisis route, crisis protocol
+    locale: str = "en-US"  # whose crisis resources are shown (psyllm/clinical/data/crisis_resources.tsv)
+
+
+@dataclass
 class PsyllmConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    safety: SafetySettings = field(default_factory=SafetySettings)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     synthesize: SynthesizeConfig = field(default_factory=SynthesizeConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)

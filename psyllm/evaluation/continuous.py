@@ -40,8 +40,9 @@ class _Run:
     """One benchmark run's engines and settings, shared by its prefixes' coroutines."""
 
     def __init__(self, cfg: EvaluateConfig, model: AsyncChatGenerator, judge: AsyncChatGenerator, level: str,
-                 gateway, others: dict[str, AsyncChatGenerator]):
+                 gateway, others: dict[str, AsyncChatGenerator], locale: str):
         self.cfg, self.model, self.judge, self.level, self.gateway, self.others = cfg, model, judge, level, gateway, others
+        self.locale = locale
 
     async def score(self, it: Item, history: list[dict]) -> None:
         """Every verdict one item gets, all its requests in flight together."""
@@ -56,7 +57,7 @@ class _Run:
 
     async def prefix(self, p: Prefix) -> list[Item]:
         """One prefix: the target's item and, with a gateway, the served system's item over the same answer."""
-        item = replace(answered(p, await self.model.agenerate(answer_request(self.cfg, p))), level=self.level)
+        item = replace(answered(p, await self.model.agenerate(answer_request(self.cfg, p, self.locale))), level=self.level)
         both = [item]
         if self.gateway is not None and self.level == "model":
             both.append(served_item(item, self.gateway(p.history, "" if item.error else item.answer)))
@@ -66,14 +67,15 @@ class _Run:
 
 async def run_benchmark_continuous(cfg: EvaluateConfig, cases: list[Case], model: AsyncChatGenerator,
                                    judge_model: AsyncChatGenerator, level: str = "system", gateway=None,
-                                   other_judges: dict[str, AsyncChatGenerator] | None = None) -> tuple[list[Item], dict]:
+                                   other_judges: dict[str, AsyncChatGenerator] | None = None, *,
+                                   locale: str) -> tuple[list[Item], dict]:
     """`run_benchmark` (runner.py) on async engines, every prefix on its own. No `raw` model: a second model at the
     other level is a served target's, which runs batch."""
-    run = _Run(cfg, model, judge_model, level, gateway, other_judges or {})
+    run = _Run(cfg, model, judge_model, level, gateway, other_judges or {}, locale)
     pairs = await in_order([p for c in cases for p in prefixes(c)], run.prefix, cfg.max_in_flight)
     items = [pair[0] for pair in pairs] + [it for pair in pairs for it in pair[1:]]  # run_benchmark's order
     if cfg.safety_suite:
-        check_probes(cfg, items)
+        check_probes(cfg, items, locale)
     return items, summarize(cfg, items, level)
 
 
@@ -89,7 +91,7 @@ async def rejudge_continuous(cfg: EvaluateConfig, cases: list[Case], items: list
 
 def evaluate_continuously(cfg: EvaluateConfig, cases: list[Case], model_engine: EngineConfig,
                           judge_engine: EngineConfig, level: str, gateway,
-                          other_engines: dict[str, EngineConfig]) -> tuple[list[Item], dict]:
+                          other_engines: dict[str, EngineConfig], locale: str) -> tuple[list[Item], dict]:
     """The whole benchmark (and `also_rubrics`) on async engines in one event loop (vLLM binds an engine to the
     loop of its first request): one engine per distinct model, shut down at the end."""
     built: list[tuple[EngineConfig, AsyncChatGenerator]] = []
@@ -104,7 +106,7 @@ def evaluate_continuously(cfg: EvaluateConfig, cases: list[Case], model_engine: 
     async def main():
         model, judge = engine(model_engine), engine(judge_engine)
         others = {label: engine(e) for label, e in other_engines.items()}
-        items, summary = await run_benchmark_continuous(cfg, cases, model, judge, level, gateway, others)
+        items, summary = await run_benchmark_continuous(cfg, cases, model, judge, level, gateway, others, locale=locale)
         summary["also_rubrics"] = {r: await rejudge_continuous(replace(cfg, rubric=r), cases, items, judge)
                                    for r in cfg.also_rubrics}
         return items, summary

@@ -71,9 +71,9 @@ def _sampling(s: SamplingConfig, seed: int | None = None) -> Sampling:
     return Sampling(temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_tokens, seed=seed)
 
 
-def answer_request(cfg: EvaluateConfig, p: Prefix) -> ChatRequest:
+def answer_request(cfg: EvaluateConfig, p: Prefix, locale: str) -> ChatRequest:
     """The model's request for one prefix (in psyllm's counselor system prompt)."""
-    system = {"role": "system", "content": deployed_system_prompt(cfg.locale)}
+    system = {"role": "system", "content": deployed_system_prompt(locale)}
     return ChatRequest([system] + p.history, _sampling(cfg.sampling), request_id=p.item_id)
 
 
@@ -87,10 +87,10 @@ def answered(p: Prefix, r: ChatResponse) -> Item:
                 answer="" if error else r.text, error=error, probe=p.case.probe)
 
 
-def answer(cfg: EvaluateConfig, cases: list[Case], model: Generator) -> list[Item]:
+def answer(cfg: EvaluateConfig, cases: list[Case], model: Generator, locale: str) -> list[Item]:
     """The model's answer to every prefix of every case, in one engine call."""
     todo: list[Prefix] = [p for c in cases for p in prefixes(c)]
-    return [answered(p, r) for p, r in zip(todo, model.generate([answer_request(cfg, p) for p in todo]))]
+    return [answered(p, r) for p, r in zip(todo, model.generate([answer_request(cfg, p, locale) for p in todo]))]
 
 
 def judge_messages(history: list[dict], answer_text: str, dims: tuple[Dimension, ...], version: str) -> list[dict]:
@@ -178,12 +178,12 @@ def judge_probes(cfg: EvaluateConfig, cases: list[Case], items: list[Item], judg
         apply_probe_verdict(item, response)
 
 
-def check_probes(cfg: EvaluateConfig, items: list[Item]) -> None:
+def check_probes(cfg: EvaluateConfig, items: list[Item], locale: str) -> None:
     """Rules on every probe answer; an adversarial probe also fails when the judge says so or gave no verdict."""
     for it in items:
         if not it.probe or it.error:
             continue
-        it.probe_passed, it.probe_detail = check_probe(it.probe, it.answer, cfg.locale)
+        it.probe_passed, it.probe_detail = check_probe(it.probe, it.answer, locale)
         if it.kind == "adversarial_probe" and it.probe_judge:
             verdict = it.probe_judge
             if "error" in verdict or verdict.get("fails"):
@@ -252,11 +252,11 @@ def summarize(cfg: EvaluateConfig, items: list[Item], level: str | None = None) 
 
 
 def _other_level(cfg: EvaluateConfig, cases: list[Case], items: list[Item], level: str, raw: Generator | None,
-                 gateway) -> list[Item]:
+                 gateway, locale: str) -> list[Item]:
     """Every item at the level the target is not: the raw model's answers (when the target is served), or the
     target's answers through the gateway's crisis layer (when the target is the model alone)."""
     if level == "system" and raw is not None:
-        return [replace(it, level="model") for it in answer(cfg, cases, raw)]
+        return [replace(it, level="model") for it in answer(cfg, cases, raw, locale)]
     if level == "model" and gateway is not None:
         history = {p.item_id: p.history for c in cases for p in prefixes(c)}
         return [served_item(it, gateway(history[it.item_id], "" if it.error else it.answer)) for it in items]
@@ -272,20 +272,21 @@ def served_item(it: Item, served: str) -> Item:
 
 def run_benchmark(cfg: EvaluateConfig, cases: list[Case], model: Generator, judge_model: Generator,
                   level: str = "system", raw: Generator | None = None, gateway=None,
-                  other_judges: dict[str, Generator] | None = None) -> tuple[list[Item], dict]:
+                  other_judges: dict[str, Generator] | None = None, *, locale: str) -> tuple[list[Item], dict]:
     """`level`: what `model` is (the served system, or the model alone). `raw` (the model without the gateway)
     or `gateway` ((history, answer) -> the served answer) adds every item at the other level, so both are
-    scored and reported. `other_judges` (label -> judge) score the answers again, for agreement between judges."""
-    items = answer(cfg, cases, model)
+    scored and reported. `other_judges` (label -> judge) score the answers again, for agreement between judges.
+    `locale` (safety.locale): the deployed system prompt's and the crisis probes' resources."""
+    items = answer(cfg, cases, model, locale)
     for it in items:
         it.level = level
-    items += _other_level(cfg, cases, items, level, raw, gateway)
+    items += _other_level(cfg, cases, items, level, raw, gateway, locale)
     judge(cfg, cases, items, judge_model)
     for label, other in (other_judges or {}).items():
         judge(cfg, cases, [it for it in items if it.level == level], other, label)
     if cfg.safety_suite:
         judge_probes(cfg, cases, items, judge_model)
-        check_probes(cfg, items)
+        check_probes(cfg, items, locale)
     return items, summarize(cfg, items, level)
 
 

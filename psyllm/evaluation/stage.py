@@ -53,7 +53,7 @@ def _gateway(cfg: PsyllmConfig):
     """(history, answer) -> the answer the served system would give: the gateway's crisis layer, in process."""
     from psyllm.serving.safety import CrisisLayer
 
-    layer = CrisisLayer(cfg.serve)
+    layer = CrisisLayer(cfg.serve, cfg.safety)
     return lambda history, answer: layer.apply(answer, layer.check(history))
 
 
@@ -69,13 +69,14 @@ def _benchmark(cfg: PsyllmConfig, cases: list, model_target: str, model_engine: 
     other_engines = {target: resolve_engine(ecfg.judge, target) for target in ecfg.judges}
     engines = [model_engine, judge_engine, *other_engines.values()] + ([raw_engine] if raw_engine else [])
     if evaluates_continuously(ecfg, engines):
-        return evaluate_continuously(ecfg, cases, model_engine, judge_engine, level, gateway, other_engines)
+        return evaluate_continuously(ecfg, cases, model_engine, judge_engine, level, gateway, other_engines,
+                                     cfg.safety.locale)
     model = build_generator(model_engine, ecfg.seed)
     judge = model if judge_engine == model_engine else build_generator(judge_engine, ecfg.seed)
     raw = build_generator(raw_engine, ecfg.seed) if raw_engine else None
     others = {target: build_generator(e, ecfg.seed) for target, e in other_engines.items()}
     items, summary = run_benchmark(ecfg, cases, model, judge, level=level, raw=raw, gateway=gateway,
-                                   other_judges=others)
+                                   other_judges=others, locale=cfg.safety.locale)
     summary["also_rubrics"] = {r: rejudge(replace(ecfg, rubric=r), cases, items, judge) for r in ecfg.also_rubrics}
     return items, summary
 
@@ -92,7 +93,7 @@ def run_evaluate(cfg: PsyllmConfig, model_target: str, output_uri: str, judge_ta
     digest = inputs_digest(cases_uri, storage)  # a file, or a folder of case files (CPsyCounE as published)
     judge_id = judge_engine.openai.base_url or judge_engine.model
     out = StageOutput("evaluate", ecfg, cfg, output_uri, (model_target, judge_id, digest), writes=WRITES,
-                      guard=(cases_uri,))
+                      guard=(cases_uri,), reads_safety=True)
     if out.done:
         return out.done
     items, summary = _benchmark(cfg, cases, model_target, model_engine, judge_engine)

@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections import Counter
 
-from psyllm.config.schema import FilterConfig
+from psyllm.config.schema import FilterConfig, SafetySettings
 from psyllm.engines import build_generator
 from psyllm.engines.base import AsyncChatGenerator, Generator
 from psyllm.engines.inflight import ContinuousPool, build_async_generator
@@ -28,8 +28,8 @@ def add_verdicts(row: dict, new: list[Verdict]) -> None:
 
 
 class DeterministicWorker:
-    def __init__(self, cfg: FilterConfig):
-        self.cfg, self.filters = cfg, build_filters(cfg)
+    def __init__(self, cfg: FilterConfig, safety: SafetySettings):
+        self.cfg, self.filters = cfg, build_filters(cfg, safety)
 
     def __call__(self, rows: list[dict]) -> list[dict]:
         for row in rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from psyllm.clinical.crisis import resources_for
-from psyllm.config.schema import SafetyConfig
+from psyllm.config.schema import SafetySettings
 from psyllm.filters.base import Verdict, check
 from psyllm.ingest.deid import Deidentifier
 from psyllm.safety import assess_text
@@ -26,7 +26,7 @@ class SafetyGate:
     name = "safety"
     criteria = (*KINDS, "pii_leak", "crisis_protocol")
 
-    def __init__(self, cfg: SafetyConfig):
+    def __init__(self, cfg: SafetySettings):
         self.cfg = cfg
         self.resources = resources_for(cfg.locale)
         self.deid = Deidentifier(types=LEAK_TYPES)

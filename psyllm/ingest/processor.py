@@ -44,8 +44,8 @@ def snippet_source(raw: str, fields) -> str:
 
 
 class PostProcessor:
-    def __init__(self, cfg: IngestConfig):
-        self.cfg = cfg
+    def __init__(self, cfg: IngestConfig, route_at: str):
+        self.cfg, self.route_at = cfg, route_at  # route_at: safety.route_at, the level of the crisis route
         self.deid = Deidentifier(types=tuple(cfg.deid.types), phone_region=cfg.deid.phone_region,
                                  ner_model=cfg.deid.ner_model)
         self.salt = os.environ.get(cfg.deid.author_salt_env) if cfg.deid.author_salt_env else None
@@ -119,7 +119,7 @@ class PostProcessor:
             "author_hash": author_hash(fields.author, self.salt), "language": lang or None,
             "language_prob": prob if lang else None, "pii_types": pii_types, "pii_count": pii_count,
             "risk_level": level, "risk_signals": signals,
-            "route": "crisis" if risk and risk.at_least(cfg.triage.route_at) else "standard",
+            "route": "crisis" if risk and risk.at_least(self.route_at) else "standard",
             "text_sha": hashlib.sha256(key.encode()).hexdigest()[:32], "repaired": repaired,
             "outcome": "kept", "minhash": signature(key, cfg.dedup),
         }

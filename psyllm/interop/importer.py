@@ -63,7 +63,7 @@ def _round(index: int, client: Turn, counselor: Turn) -> dict:
             "counselor_reply": reply, "annotations": json.dumps(notes, ensure_ascii=False) if notes else None}
 
 
-def _dialogue(fmt: str, post_id: str, rounds: Rounds, metadata: dict, cfg: ImportConfig, source: str,
+def _dialogue(fmt: str, post_id: str, rounds: Rounds, metadata: dict, route_at: str, source: str,
               deid: Deidentifier | None) -> dict:
     table: dict = {}
     out = []
@@ -78,7 +78,7 @@ def _dialogue(fmt: str, post_id: str, rounds: Rounds, metadata: dict, cfg: Impor
     risk = assess_conversation([{"role": "user", "content": r["client"]} for r in out]).level  # any client turn
     return {
         "sample_id": hashlib.sha256(f"{fmt}\x1f{post_id}".encode()).hexdigest()[:20], "post_id": post_id,
-        "sample_index": 0, "route": "crisis" if at_least(risk, cfg.route_at) else "standard", "risk_level": risk,
+        "sample_index": 0, "route": "crisis" if at_least(risk, route_at) else "standard", "risk_level": risk,
         "plan_rounds": len(out), "reason_format": "think", "rounds": out,
         "prompt_versions": "{}", "models": json.dumps({"source": fmt, "file": source}), "sampling": "{}", "seed": 0,
         "prompt_tokens": 0, "completion_tokens": 0,
@@ -125,8 +125,8 @@ class Ledger:
 
 
 def _import_row(row: dict, icfg: ImportConfig, parse, root: str, seen: Counter, ledger: Ledger,
-                deid: Deidentifier | None) -> list[dict]:
-    """The dialogues of one raw row; raises Rejected when it holds none."""
+                deid: Deidentifier | None, route_at: str) -> list[dict]:
+    """The dialogues of one raw row (on the crisis route from `route_at`); raises Rejected when it holds none."""
     try:
         rec = json.loads(row["raw"])
     except ValueError:
@@ -146,7 +146,7 @@ def _import_row(row: dict, icfg: ImportConfig, parse, root: str, seen: Counter, 
             continue
         ledger.add(parsed, rounds)
         metadata = ({"topic": folder} if folder else {}) | parsed.metadata
-        out.append(_dialogue(icfg.format, pid + parsed.key, rounds, metadata, icfg,
+        out.append(_dialogue(icfg.format, pid + parsed.key, rounds, metadata, route_at,
                              str(rec.get("file") or row["source_file"]), deid))
     for parsed, rounds in lost:  # their characters are dropped with the turn-level reasons
         ledger.add(parsed, rounds)
@@ -172,7 +172,7 @@ def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         raise InputError(f"{input_uri}: no records to import (the input is empty)")
     rows = itertools.chain([first], rows)
     out = StageOutput("import", icfg, cfg, output_uri, ([i["sha256"] or i["uri"] for i in inputs],), writes=WRITES,
-                      guard=(input_uri, *(i["uri"] for i in inputs)))
+                      guard=(input_uri, *(i["uri"] for i in inputs)), reads_safety=True)
     if out.done:
         return out.done
     parse = PARSERS[icfg.format]
@@ -186,7 +186,7 @@ def run_import(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     for row in rows:
         read += 1
         try:
-            written = _import_row(row, icfg, parse, root, seen, ledger, deid)
+            written = _import_row(row, icfg, parse, root, seen, ledger, deid, cfg.safety.route_at)
         except Rejected as exc:
             written = []
             reasons[exc.reason] += 1

@@ -46,9 +46,11 @@ class StageOutput:
 
     def __init__(self, stage: str, section: Any, cfg, output_uri: str, fingerprint_of: tuple, *,
                  writes: tuple[str, ...], guard: tuple[str, ...] = (), resume: bool = False,
-                 keep: tuple[str, ...] = (), fp: str | None = None):
+                 keep: tuple[str, ...] = (), fp: str | None = None, reads_safety: bool = False):
         self.stage, self.output_uri, self.storage = stage, output_uri, cfg.storage
         self.config = to_dict(section)
+        if reads_safety:  # the top-level crisis level and locale decide this stage's output too
+            self.config["safety"] = to_dict(cfg.safety)
         # The stage's config section, what it read and psyllm's version: any change reruns the stage.
         self.fingerprint = fp or fingerprint(stage, self.config, *fingerprint_of, __version__)
         existing = prepare_output(output_uri, self.fingerprint, cfg.output.overwrite, cfg.storage, resume,

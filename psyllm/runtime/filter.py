@@ -6,7 +6,7 @@ import json
 
 import pyarrow as pa
 
-from psyllm.config.schema import FilterConfig, PsyllmConfig
+from psyllm.config.schema import FilterConfig, PsyllmConfig, SafetySettings
 from psyllm.engines.inflight import continuous
 from psyllm.filters.base import check
 from psyllm.filters.dedup import as_dedup, candidate_keys, keyed_verdicts
@@ -38,8 +38,8 @@ def _mark_duplicates(rows: list[dict], dups: dict) -> list[dict]:
 class _Deterministic(RowsAdapter):
     schema = FILTER_STATE_SCHEMA
 
-    def __init__(self, cfg: FilterConfig):
-        super().__init__(DeterministicWorker(cfg))
+    def __init__(self, cfg: FilterConfig, safety: SafetySettings):
+        super().__init__(DeterministicWorker(cfg, safety))
 
 
 class _Judge(RowsAdapter):
@@ -100,7 +100,8 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
 
     fcfg, storage = cfg.filter, cfg.storage
     upstream = require_finished(input_uri, "dialogues", "synthesize (or import)", storage)
-    out = StageOutput("filter", fcfg, cfg, output_uri, (upstream["fingerprint"],), writes=WRITES, guard=(input_uri,))
+    out = StageOutput("filter", fcfg, cfg, output_uri, (upstream["fingerprint"],), writes=WRITES, guard=(input_uri,),
+                      reads_safety=True)
     if out.done:
         return out.done
     staging = join(output_uri, "_staging")
@@ -108,7 +109,7 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     with ray_session(cfg.runtime):
         configure_data_context(cfg.runtime)
         ds = read_shards(join(input_uri, "dialogues"), storage)
-        ds = ds.map_batches(_Deterministic, fn_constructor_args=(fcfg,), batch_format="pyarrow",
+        ds = ds.map_batches(_Deterministic, fn_constructor_args=(fcfg, cfg.safety), batch_format="pyarrow",
                             batch_size=cfg.runtime.batch_size, num_cpus=cfg.runtime.actor_cpus,
                             compute=ray.data.ActorPoolStrategy(size=cfg.runtime.concurrency))
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):

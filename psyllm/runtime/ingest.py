@@ -59,8 +59,8 @@ def _raw_datasource(files: list[str], storage: StorageConfig, block_rows: int):
 class _ProcessBatch(RowsAdapter):
     schema = STAGED_SCHEMA
 
-    def __init__(self, cfg: IngestConfig):
-        super().__init__(PostProcessor(cfg))
+    def __init__(self, cfg: IngestConfig, route_at: str):
+        super().__init__(PostProcessor(cfg, route_at))
 
 
 # What ingest writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
@@ -77,7 +77,7 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     if not any(d["bytes"] for d in digests):  # an empty input is a mistake to report, not a run with zero posts
         raise InputError(f"{input_uri}: no posts to ingest (the input is empty)")
     out = StageOutput("ingest", cfg.ingest, cfg, output_uri, ([d["sha256"] for d in digests],), writes=WRITES,
-                      guard=tuple(files))
+                      guard=tuple(files), reads_safety=True)
     if out.done:
         log.info("ingest: %s is complete with fingerprint %s; nothing to do", output_uri, out.fingerprint)
         return out.done
@@ -93,7 +93,7 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         configure_data_context(runtime)
         ds = ray.data.read_datasource(_raw_datasource(files, storage, runtime.batch_size))
         ds = ds.map_batches(
-            _ProcessBatch, fn_constructor_args=(cfg.ingest,), batch_format="pyarrow",
+            _ProcessBatch, fn_constructor_args=(cfg.ingest, cfg.safety.route_at), batch_format="pyarrow",
             batch_size=runtime.batch_size, num_cpus=runtime.actor_cpus,
             compute=ray.data.ActorPoolStrategy(size=runtime.concurrency),
         )

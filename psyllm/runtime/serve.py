@@ -217,7 +217,7 @@ def build_application(cfg: PsyllmConfig):
 
     scfg = cfg.serve
     api_keys(scfg)  # fail here, before any model loads, when no key is set
-    app = build_app(scfg, _backends, _keys)
+    app = build_app(scfg, cfg.safety, _backends, _keys)
 
     @serve.deployment(name="gateway", num_replicas=scfg.gateway_replicas, max_ongoing_requests=2000,
                       ray_actor_options={"num_cpus": 0.1})

@@ -34,27 +34,27 @@ class _Expand(RowsAdapter):
 class _SynthBatch(RowsAdapter):
     schema = SYNTH_STATE_SCHEMA
 
-    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...]):
-        super().__init__(SynthesisWorker(cfg, stages))
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], locale: str):
+        super().__init__(SynthesisWorker(cfg, stages, locale=locale))
 
 
 class _SynthContinuous(AsyncRowsAdapter):
     schema = SYNTH_STATE_SCHEMA
 
-    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...]):
-        super().__init__(ContinuousSynthesisWorker(cfg, stages))
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], locale: str):
+        super().__init__(ContinuousSynthesisWorker(cfg, stages, locale=locale))
 
 
-def _engine_stage(ds, scfg: SynthesizeConfig, group: tuple[str, ...]):
+def _engine_stage(ds, scfg: SynthesizeConfig, group: tuple[str, ...], locale: str):
     """One stage group on its engine's actor pool, continuously fed (runtime/data.py) or one call per batch."""
     import ray.data
 
     eng = getattr(scfg, group[0]).engine
     place = eng.placement
     if not continuous(scfg, eng):
-        return ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group),
+        return ds.map_batches(_SynthBatch, fn_constructor_args=(scfg, group, locale),
                               compute=ray.data.ActorPoolStrategy(size=place.replicas), **engine_map_args(place))
-    return continuous_map(ds, _SynthContinuous, (scfg, group), place, scfg.max_in_flight)
+    return continuous_map(ds, _SynthContinuous, (scfg, group, locale), place, scfg.max_in_flight)
 
 
 # What synthesize writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
@@ -69,7 +69,7 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
     upstream = require_finished(input_uri, "posts", "ingest", storage)
     # Its own fingerprint (samples.py: engine placement left out); resume: finished samples are kept.
     out = StageOutput("synthesize", scfg, cfg, output_uri, (), writes=WRITES, guard=(input_uri,), resume=True,
-                      fp=synth_fingerprint(scfg, upstream["fingerprint"], __version__))
+                      fp=synth_fingerprint(scfg, cfg.safety.locale, upstream["fingerprint"], __version__))
     if out.done:
         return out.done
 
@@ -94,7 +94,7 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
         ds = ds.map_batches(_Expand, fn_constructor_args=(scfg, out.fingerprint, done), batch_format="pyarrow",
                             compute=ray.data.ActorPoolStrategy(size=1), num_cpus=cfg.runtime.actor_cpus)
         for group in stage_groups(scfg):
-            ds = _engine_stage(ds, scfg, group)
+            ds = _engine_stage(ds, scfg, group, cfg.safety.locale)
         written = set()  # a rerun batch of a replica that died may repeat rows another call already returned
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             for row in batch.to_pylist():

@@ -29,7 +29,7 @@ import pydantic_core
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from psyllm.config.schema import ServeConfig
+from psyllm.config.schema import SafetySettings, ServeConfig
 from psyllm.engines.base import ChatDelta, ChatRequest, ChatResponse
 from psyllm.prompts.render import deployed_system_prompt
 from psyllm.safety.model_layer import parse_verdict, risk_request
@@ -73,14 +73,16 @@ def decode(raw: bytes):
         raise ApiError(400, "the body is not valid JSON (UTF-8, no lone surrogates)", "invalid_json") from None
 
 
-def build_app(cfg: ServeConfig, backends: Callable[[], dict[str, Backend]], keys: Callable[[], list[str]]) -> FastAPI:
+def build_app(cfg: ServeConfig, safety: SafetySettings, backends: Callable[[], dict[str, Backend]],
+              keys: Callable[[], list[str]]) -> FastAPI:
     """The FastAPI app; `backends()` maps served model names to backends and `keys()` gives the accepted API keys
-    (both looked up per request, so a Serve replica can fill them in its constructor)."""
+    (both looked up per request, so a Serve replica can fill them in its constructor); `safety` sets the crisis
+    layer's level and the locale of its resources and of the system prompt."""
     app = FastAPI(title="psyllm", description="Counselor and judge models behind an OpenAI-compatible API",
                   responses=COMMON_ERRORS)
-    layer = CrisisLayer(cfg)
+    layer = CrisisLayer(cfg, safety)
     screened: Counter = Counter()  # replies the output screen replaced, by kind (per replica; no text)
-    system = deployed_system_prompt(cfg.locale)
+    system = deployed_system_prompt(safety.locale)
     models = [cfg.counselor.name] + ([cfg.judge.name] if cfg.judge_enabled else [])
     retry = {"Retry-After": str(cfg.retry_after_s)}
 

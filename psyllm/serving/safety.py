@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from psyllm.clinical.crisis import resources_for, verified
-from psyllm.config.schema import ServeConfig
+from psyllm.config.schema import SafetySettings, ServeConfig
 from psyllm.safety import Assessment, assess_conversation, classifier
 from psyllm.safety.assess import LEVELS
 from psyllm.safety.model_layer import combine
@@ -46,7 +46,7 @@ SAFE_REPLIES = {
 @dataclass
 class CrisisCheck:
     assessment: Assessment
-    flagged: bool  # at serve.route_at or above: the crisis protocol applies
+    flagged: bool  # at safety.route_at or above: the crisis protocol applies
     check_in: bool  # no rule could read the language: ask about safety
 
     @property
@@ -58,17 +58,17 @@ class CrisisCheck:
 
 
 class CrisisLayer:
-    def __init__(self, cfg: ServeConfig):
-        self.mode, self.route_at, self.locale = cfg.crisis_mode, cfg.route_at, cfg.locale
+    def __init__(self, cfg: ServeConfig, safety: SafetySettings):
+        self.mode, self.route_at, self.locale = cfg.crisis_mode, safety.route_at, safety.locale
         if self.mode not in ("append", "replace"):
             raise ValueError(f"serve.crisis_mode must be append or replace, not {self.mode!r}")
         # Checked here, when the app is built: a typo would otherwise fail every counselor request (route_at) or
         # silently answer people at risk with no crisis line at all (a locale without verified resources).
         if self.route_at not in LEVELS:
-            raise ValueError(f"serve.route_at must be one of {list(LEVELS)}, not {self.route_at!r}")
+            raise ValueError(f"safety.route_at must be one of {list(LEVELS)}, not {self.route_at!r}")
         locales = sorted({r.locale for r in verified()})
         if self.locale not in locales:
-            raise ValueError(f"serve.locale must be one with verified crisis resources {locales}, not {self.locale!r}")
+            raise ValueError(f"safety.locale must be one with verified crisis resources {locales}, not {self.locale!r}")
         classifier.model()  # fit the learned layer now (about a second), not on the first person's request
 
     def check(self, messages: list[dict]) -> CrisisCheck:

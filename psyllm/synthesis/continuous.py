@@ -21,7 +21,7 @@ from psyllm.synthesis.stages import (apply_draft, apply_plan, apply_reason, draf
 
 
 async def advance(row: dict, stages: tuple[str, ...], gen: AsyncChatGenerator, cfg: SynthesizeConfig,
-                  systems: dict[bool, str]) -> dict:
+                  systems: dict[bool, str], locale: str) -> dict:
     """One dialogue through `stages`, each request sent as soon as the previous one returned. Same requests
     (ids, seeds, prompts) and the same parsing as the batch runners in stages.py."""
     for stage in stages:
@@ -30,7 +30,7 @@ async def advance(row: dict, stages: tuple[str, ...], gen: AsyncChatGenerator, c
         if stage == "plan":
             apply_plan(row, await gen.agenerate(plan_request(row, cfg)), cfg)
         elif stage == "draft":
-            apply_draft(row, await gen.agenerate(draft_request(row, cfg)), cfg)
+            apply_draft(row, await gen.agenerate(draft_request(row, cfg, locale)), cfg)
         else:
             row["rounds"] = []
             for t in range(min(cfg.max_rounds, reason_rounds(row))):

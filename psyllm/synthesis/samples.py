@@ -9,9 +9,10 @@ from psyllm.config.engines import engine_content
 from psyllm.config.schema import SynthesizeConfig
 
 
-def content_config(cfg: SynthesizeConfig) -> dict:
-    """The synthesize config less what only places or paces work: what decides the content of a sample."""
-    data = to_dict(cfg)
+def content_config(cfg: SynthesizeConfig, locale: str) -> dict:
+    """The synthesize config less what only places or paces work, with the locale (safety.locale) of its crisis
+    resources: what decides the content of a sample."""
+    data = to_dict(cfg) | {"locale": locale}
     for placement in ("scheduling", "max_in_flight"):  # how dialogues share an engine, not what they say
         data.pop(placement)
     for stage in ("plan", "draft", "reason"):
@@ -19,8 +20,8 @@ def content_config(cfg: SynthesizeConfig) -> dict:
     return data
 
 
-def synth_fingerprint(cfg: SynthesizeConfig, input_fingerprint: str, version: str) -> str:
-    return fingerprint("synthesize", content_config(cfg), input_fingerprint, version)
+def synth_fingerprint(cfg: SynthesizeConfig, locale: str, input_fingerprint: str, version: str) -> str:
+    return fingerprint("synthesize", content_config(cfg, locale), input_fingerprint, version)
 
 
 def sample_id(post_id: str, index: int, fp: str) -> str:

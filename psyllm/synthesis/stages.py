@@ -54,8 +54,8 @@ def apply_plan(row: dict, response: ChatResponse, cfg: SynthesizeConfig) -> None
         _fail(row, err)
 
 
-def draft_request(row: dict, cfg: SynthesizeConfig) -> ChatRequest:
-    return ChatRequest(draft_messages(row["post_text"], row["focus"], row["route"] == "crisis", cfg.locale,
+def draft_request(row: dict, cfg: SynthesizeConfig, locale: str) -> ChatRequest:
+    return ChatRequest(draft_messages(row["post_text"], row["focus"], row["route"] == "crisis", locale,
                                       cfg.draft.prompt_version),
                        _sampling(cfg.draft, row["seed"] + _SEED_OFFSET["draft"]), draft_schema(cfg, len(row["focus"])),
                        row["sample_id"])
@@ -69,9 +69,9 @@ def apply_draft(row: dict, response: ChatResponse, cfg: SynthesizeConfig) -> Non
         _fail(row, err)
 
 
-def counselor_systems(cfg: SynthesizeConfig) -> dict[bool, str]:
+def counselor_systems(cfg: SynthesizeConfig, locale: str) -> dict[bool, str]:
     """The counselor's system prompt by crisis route (built once per batch or worker, not per request)."""
-    return {crisis: counselor_system_prompt(crisis, cfg.locale, cfg.reason_format, cfg.reply_max_words,
+    return {crisis: counselor_system_prompt(crisis, locale, cfg.reason_format, cfg.reply_max_words,
                                             cfg.include_icd11_list, cfg.reason.prompt_version)
             for crisis in (False, True)}
 
@@ -100,24 +100,24 @@ def apply_reason(row: dict, t: int, response: ChatResponse, cfg: SynthesizeConfi
     row["rounds"].append({"index": t, "focus": row["focus"][t], "client": row["clients"][t], **turn})
 
 
-def run_plan(rows: list[dict], gen: Generator, cfg: SynthesizeConfig) -> list[dict]:
+def run_plan(rows: list[dict], gen: Generator, cfg: SynthesizeConfig, locale: str) -> list[dict]:
     todo = _alive(rows)
     for row, response in zip(todo, gen.generate([plan_request(r, cfg) for r in todo])):
         apply_plan(row, response, cfg)
     return rows
 
 
-def run_draft(rows: list[dict], gen: Generator, cfg: SynthesizeConfig) -> list[dict]:
+def run_draft(rows: list[dict], gen: Generator, cfg: SynthesizeConfig, locale: str) -> list[dict]:
     todo = _alive(rows)
-    for row, response in zip(todo, gen.generate([draft_request(r, cfg) for r in todo])):
+    for row, response in zip(todo, gen.generate([draft_request(r, cfg, locale) for r in todo])):
         apply_draft(row, response, cfg)
     return rows
 
 
-def run_reason(rows: list[dict], gen: Generator, cfg: SynthesizeConfig) -> list[dict]:
+def run_reason(rows: list[dict], gen: Generator, cfg: SynthesizeConfig, locale: str) -> list[dict]:
     """Round t of every live dialogue goes to the engine in one batch, t = 0, 1, ...: batches stay large and
     each round sees the regenerated replies of the rounds before it, in chronological order."""
-    systems = counselor_systems(cfg)
+    systems = counselor_systems(cfg, locale)
     for row in _alive(rows):
         row["rounds"] = []
     for t in range(cfg.max_rounds):

@@ -24,13 +24,16 @@ def stage_groups(cfg: SynthesizeConfig) -> list[tuple[str, ...]]:
 
 
 class SynthesisWorker:
-    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], generator: Generator | None = None):
-        self.cfg, self.stages = cfg, stages
+    """`locale` (safety.locale): the crisis resources in crisis-route prompts."""
+
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], generator: Generator | None = None, *,
+                 locale: str):
+        self.cfg, self.stages, self.locale = cfg, stages, locale
         self.generator = generator or build_generator(getattr(cfg, stages[0]).engine, seed=cfg.seed)
 
     def __call__(self, rows: list[dict]) -> list[dict]:
         for stage in self.stages:
-            rows = RUNNERS[stage](rows, self.generator, self.cfg)
+            rows = RUNNERS[stage](rows, self.generator, self.cfg, self.locale)
         return rows
 
 
@@ -38,14 +41,16 @@ class ContinuousSynthesisWorker:
     """The continuous counterpart of SynthesisWorker (psyllm/synthesis/continuous.py): an async rows -> rows
     whose output rows are the first dialogues to finish in this worker, from this call or an earlier one."""
 
-    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], generator: AsyncChatGenerator | None = None):
+    def __init__(self, cfg: SynthesizeConfig, stages: tuple[str, ...], generator: AsyncChatGenerator | None = None, *,
+                 locale: str):
         from psyllm.synthesis.continuous import advance
         from psyllm.synthesis.stages import counselor_systems
 
         self.cfg, self.stages = cfg, stages
         self.generator = generator or build_async_generator(getattr(cfg, stages[0]).engine, seed=cfg.seed)
-        systems = counselor_systems(cfg)
-        self.pool = ContinuousPool(lambda row: advance(row, stages, self.generator, cfg, systems), cfg.max_in_flight)
+        systems = counselor_systems(cfg, locale)
+        self.pool = ContinuousPool(lambda row: advance(row, stages, self.generator, cfg, systems, locale),
+                                   cfg.max_in_flight)
 
     async def __call__(self, rows: list[dict]) -> list[dict]:
         return await self.pool.run(rows)

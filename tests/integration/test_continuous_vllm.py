@@ -99,7 +99,7 @@ def test_a_long_verdict_does_not_hold_back_the_judge_batch(engine, tiny_cfg):
     forced = Forced(gen, lambda req: LONG if req.request_id == "d0" else PARTNER)
     fcfg = replace(tiny_cfg.filter, judge=replace(tiny_cfg.filter.judge, judge_rejected=True, max_in_flight=16))
     worker = ContinuousJudgeWorker(fcfg, forced)
-    batches = [DeterministicWorker(fcfg)([good(f"d{2 * b + k}") for k in range(2)]) for b in range(2)]
+    batches = [DeterministicWorker(fcfg, tiny_cfg.safety)([good(f"d{2 * b + k}") for k in range(2)]) for b in range(2)]
 
     async def call(rows):
         out = await worker(rows)
@@ -128,7 +128,8 @@ def test_a_long_answer_does_not_delay_the_other_verdicts(engine, tiny_cfg):
     cases.append(Case("m", [{"role": "client", "content": "I can't sleep."}, {"role": "counselor", "content": "Why?"},
                             {"role": "client", "content": "Work."}]))
     ecfg = replace(tiny_cfg.evaluate, safety_suite=False, bootstrap=50, max_in_flight=16)
-    items, summary = loop.run_until_complete(run_benchmark_continuous(ecfg, cases, forced, forced, level="model"))
+    items, summary = loop.run_until_complete(run_benchmark_continuous(ecfg, cases, forced, forced, level="model",
+                                                                          locale=tiny_cfg.safety.locale))
     long_done = forced.done["e0#0"]
     verdicts = {rid: at for rid, at in forced.done.items() if "@" in rid}
     others_done = max(at for rid, at in verdicts.items() if not rid.startswith("e0#0"))

@@ -18,7 +18,7 @@ import uvicorn
 
 from psyllm.cli import main
 from psyllm.config import load_config
-from psyllm.config.schema import ServeConfig
+from psyllm.config.schema import SafetySettings, ServeConfig
 from psyllm.engines.base import ChatDelta, stream_chat
 from tests.conftest import free_port
 
@@ -71,7 +71,7 @@ def gateway(tiny_model):
 
     cfg = ServeConfig(default_max_tokens=24)
     backend = TinyCounselor(build_generator(EngineConfig(kind="hf", model=tiny_model)))
-    url, server = _serve(build_app(cfg, lambda: {cfg.counselor.name: backend, cfg.judge.name: backend},
+    url, server = _serve(build_app(cfg, SafetySettings(), lambda: {cfg.counselor.name: backend, cfg.judge.name: backend},
                                    lambda: [os.environ["PSYLLM_SERVE_API_KEY"]]))
     yield url + "/v1"
     server.should_exit = True

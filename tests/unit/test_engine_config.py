@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from psyllm.config import ConfigError, load_config
-from psyllm.config.schema import EngineConfig, OpenAIOptions, PlacementConfig, SynthesizeConfig, VLLMOptions
+from psyllm.config.schema import (EngineConfig, OpenAIOptions, PlacementConfig, SafetySettings, SynthesizeConfig,
+                                  VLLMOptions)
 from psyllm.engines import engine_key
 from psyllm.synthesis.samples import synth_fingerprint
 
@@ -56,7 +57,7 @@ def _with_plan_engine(engine: EngineConfig) -> SynthesizeConfig:
 
 
 def _fp(engine: EngineConfig) -> str:
-    return synth_fingerprint(_with_plan_engine(engine), "upstream", "0")
+    return synth_fingerprint(_with_plan_engine(engine), SafetySettings().locale, "upstream", "0")
 
 
 def test_placement_and_run_only_options_keep_the_sample_fingerprint():

@@ -4,7 +4,7 @@ failed answer. The real transformers engine on a tiny model whose template pre-f
 import pytest
 from fastapi.testclient import TestClient
 
-from psyllm.config.schema import EngineConfig, EvaluateConfig, PlacementConfig, ServeConfig
+from psyllm.config.schema import EngineConfig, EvaluateConfig, PlacementConfig, SafetySettings, ServeConfig
 from psyllm.engines import build_generator
 from psyllm.engines.base import ChatRequest, Sampling, split_reasoning
 from psyllm.evaluation.cases import load_cases, select
@@ -38,7 +38,7 @@ def test_served_content_holds_no_reasoning_and_says_length(thinking_engine):
 
     cfg = ServeConfig()
     backends = {cfg.counselor.name: Engine(), cfg.judge.name: Engine()}
-    client = TestClient(build_app(cfg, lambda: backends, lambda: ["k"]))
+    client = TestClient(build_app(cfg, SafetySettings(), lambda: backends, lambda: ["k"]))
     body = {"model": cfg.counselor.name, "max_tokens": 12, "temperature": 1.0,
             "messages": [{"role": "user", "content": "Work has been stressful lately."}]}
     r = client.post("/v1/chat/completions", json=body, headers={"Authorization": "Bearer k"})
@@ -54,5 +54,5 @@ def test_the_benchmark_counts_it_as_a_failed_answer(thinking_engine):
     cfg = EvaluateConfig(split="dev")
     cfg.sampling.max_tokens, cfg.sampling.temperature = 12, 1.0
     cases = select(load_cases(), "dev")[:2]
-    items = answer(cfg, cases, thinking_engine)
+    items = answer(cfg, cases, thinking_engine, SafetySettings().locale)
     assert items and all(it.error and "inside the reasoning" in it.error and it.answer == "" for it in items)

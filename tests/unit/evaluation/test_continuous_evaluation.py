@@ -9,7 +9,7 @@ from dataclasses import asdict, replace
 import pytest
 
 from psyllm.config import ConfigError, load_config
-from psyllm.config.schema import EngineConfig, EvaluateConfig, ServeConfig
+from psyllm.config.schema import EngineConfig, EvaluateConfig, SafetySettings, ServeConfig
 from psyllm.evaluation.cases import Case
 from psyllm.evaluation.continuous import evaluates_continuously, rejudge_continuous, run_benchmark_continuous
 from psyllm.evaluation.runner import rejudge, run_benchmark
@@ -17,7 +17,8 @@ from psyllm.serving.safety import CrisisLayer
 from tests.fakes import AsyncScripted, ScriptedGenerator
 from tests.unit.evaluation.test_benchmark import C, CASES, judge_answer, model_answer
 
-LAYER = CrisisLayer(ServeConfig())
+LAYER = CrisisLayer(ServeConfig(), SafetySettings())
+LOCALE = SafetySettings().locale
 
 
 def gateway(history, answer):
@@ -37,7 +38,7 @@ def test_continuous_items_and_summary_equal_the_batch_runner(level):
     cfg = EvaluateConfig(judge_repeats=2, bootstrap=300, also_rubrics=["psyllm"])
     other = ScriptedGenerator(judge_answer)
     sync_model, sync_judge = ScriptedGenerator(model_answer), ScriptedGenerator(judge_answer)
-    args = dict(level=level, gateway=gateway if level == "model" else None)
+    args = dict(level=level, gateway=gateway if level == "model" else None, locale=LOCALE)
     items, summary = run_benchmark(cfg, CASES, sync_model, sync_judge, other_judges={"second": other}, **args)
     also = rejudge(replace(cfg, rubric="psyllm"), CASES, items, sync_judge)
 
@@ -60,7 +61,7 @@ def test_each_level_keeps_its_own_verdicts():
     levels' (a shallow copy shared them)."""
     cfg = EvaluateConfig(judge_repeats=2, bootstrap=50, safety_suite=False)
     items, _ = run_benchmark(cfg, CASES[:1], ScriptedGenerator(model_answer), ScriptedGenerator(judge_answer),
-                             level="model", gateway=gateway)
+                             level="model", gateway=gateway, locale=LOCALE)
     assert {it.level for it in items} == {"model", "system"}
     assert all(len(it.scores["professionalism"]) == 2 and len(it.reasons) == 2 for it in items)
 
@@ -78,7 +79,8 @@ def test_a_slow_answer_does_not_delay_the_verdicts_of_the_others():
         return judge_answer(replace(req, request_id="c1#0@x/0"))  # a valid verdict for any item
 
     start = time.perf_counter()
-    items, summary = asyncio.run(run_benchmark_continuous(cfg, cases, model, AsyncScripted(timed_judge)))
+    items, summary = asyncio.run(run_benchmark_continuous(cfg, cases, model, AsyncScripted(timed_judge),
+                                                          locale=LOCALE))
     assert model.peak == 4
     slow_done = judged_at.pop("d0#0") - start
     assert slow_done >= 1.0 and max(judged_at.values()) - start < 0.6, (slow_done, judged_at)

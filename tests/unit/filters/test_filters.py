@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from psyllm.config.schema import FilterConfig, JudgeConfig
+from psyllm.config.schema import FilterConfig, JudgeConfig, SafetySettings
 from psyllm.engines.base import ChatResponse
 from psyllm.filters.judge import CRITERIA, JudgeFilter
 from psyllm.filters.pipeline import DeterministicWorker, JudgeWorker, PassRates
@@ -14,6 +14,7 @@ from tests.dialogues import HARD_FAILS, crisis_good, good, with_reply
 from tests.fakes import ScriptedGenerator
 
 CFG = FilterConfig()
+SAFETY = SafetySettings()
 
 
 def _failed(verdicts):
@@ -22,7 +23,7 @@ def _failed(verdicts):
 
 def test_good_dialogues_pass_every_deterministic_filter():
     for d in (good(), crisis_good()):
-        for f in build_filters(CFG):
+        for f in build_filters(CFG, SAFETY):
             assert not _failed(f.score(d)), (f.name, [v for v in f.score(d) if not v.passed])
 
 
@@ -53,15 +54,15 @@ def test_quality_criteria(reply, criterion):
 
 @pytest.mark.parametrize("criterion", list(HARD_FAILS))
 def test_each_hard_fail_is_caught_by_its_rule(criterion):
-    assert ("safety", criterion) in _failed(SafetyGate(CFG.safety).score(HARD_FAILS[criterion]))
+    assert ("safety", criterion) in _failed(SafetyGate(SAFETY).score(HARD_FAILS[criterion]))
 
 
 def test_a_disclosure_in_a_standard_dialogue_triggers_the_crisis_protocol():
     d = good()
     d["rounds"][1]["client"] = "Honestly some days I want to die and I have thought about suicide."
-    assert ("safety", "crisis_protocol") in _failed(SafetyGate(CFG.safety).score(d))
+    assert ("safety", "crisis_protocol") in _failed(SafetyGate(SAFETY).score(d))
     d["rounds"][1]["counselor_reply"] = crisis_good()["rounds"][0]["counselor_reply"]
-    assert not _failed(SafetyGate(CFG.safety).score(d))
+    assert not _failed(SafetyGate(SAFETY).score(d))
 
 
 def _scripted_judge(fail: dict[str, set[str]]):
@@ -88,7 +89,7 @@ def test_unparseable_judge_answer_fails_every_criterion():
 
 def test_hard_fails_are_rejected_whatever_the_judge_says():
     cfg = FilterConfig(judge=JudgeConfig(judge_rejected=True))
-    rows = DeterministicWorker(cfg)([dict(d) for d in HARD_FAILS.values()] + [good("ok")])
+    rows = DeterministicWorker(cfg, SAFETY)([dict(d) for d in HARD_FAILS.values()] + [good("ok")])
     rows = JudgeWorker(cfg, _scripted_judge({}))(rows)  # the judge passes everything
     by_id = {r["sample_id"]: r for r in rows}
     for criterion, d in HARD_FAILS.items():
@@ -102,7 +103,7 @@ def test_hard_fails_are_rejected_whatever_the_judge_says():
 
 def test_judge_skips_rejected_rows_by_default():
     gen = _scripted_judge({})
-    rows = DeterministicWorker(CFG)([dict(HARD_FAILS["claims_human_or_licensed"]), good("ok")])
+    rows = DeterministicWorker(CFG, SAFETY)([dict(HARD_FAILS["claims_human_or_licensed"]), good("ok")])
     JudgeWorker(CFG, gen)(rows)
     assert [r.request_id for r in gen.requests] == ["ok"]
 
@@ -116,4 +117,4 @@ def test_pass_rates():
 
 def test_unknown_filter_name_fails():
     with pytest.raises(ValueError, match="unknown filters"):
-        build_filters(FilterConfig(filters=["structure", "vibes"]))
+        build_filters(FilterConfig(filters=["structure", "vibes"]), SAFETY)

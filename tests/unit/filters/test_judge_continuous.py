@@ -7,7 +7,7 @@ import json
 import pytest
 
 from psyllm.config import ConfigError, load_config
-from psyllm.config.schema import EngineConfig, FilterConfig, JudgeConfig
+from psyllm.config.schema import EngineConfig, FilterConfig, JudgeConfig, SafetySettings
 from psyllm.engines.inflight import continuous
 from psyllm.filters.judge import CRITERIA
 from psyllm.filters.pipeline import ContinuousJudgeWorker, DeterministicWorker, JudgeWorker
@@ -22,7 +22,7 @@ def verdict(req):
 
 
 def _rows(cfg, ids):
-    return DeterministicWorker(cfg)([good(i) for i in ids] + [dict(HARD_FAILS["claims_human_or_licensed"])])
+    return DeterministicWorker(cfg, SafetySettings())([good(i) for i in ids] + [dict(HARD_FAILS["claims_human_or_licensed"])])
 
 
 def test_continuous_verdicts_equal_batch_verdicts_and_requests():
@@ -44,7 +44,7 @@ def test_a_slow_verdict_holds_back_only_the_last_call_and_in_flight_is_bounded()
     cfg = FilterConfig(judge=JudgeConfig(max_in_flight=3, judge_rejected=True))
     gen = AsyncScripted(verdict, delay=lambda req: 1.0 if req.request_id == "d0" else 0.01)
     worker = ContinuousJudgeWorker(cfg, gen)
-    batches = [DeterministicWorker(cfg)([good(f"d{4 * c + k}") for k in range(4)]) for c in range(3)]
+    batches = [DeterministicWorker(cfg, SafetySettings())([good(f"d{4 * c + k}") for k in range(4)]) for c in range(3)]
 
     async def main():
         loop = asyncio.get_running_loop()

@@ -3,10 +3,12 @@ import json
 
 import pytest
 
-from psyllm.config.schema import FieldMapping, IngestConfig, RedditConfig
+from psyllm.config.schema import FieldMapping, IngestConfig, RedditConfig, SafetySettings
 from psyllm.ingest.flags import check_flags
 from psyllm.ingest.processor import PostProcessor
 from psyllm.ingest.quarantine import Rejected
+
+ROUTE_AT = SafetySettings().route_at
 
 TEXT = ("Every time I queue at the pharmacy my vision narrows and I leave before it is my turn. "
         "I have not told anyone how often this happens now.")
@@ -57,9 +59,9 @@ def test_processor_applies_flags_and_counts_characters():
     rows = [{"source_file": "RS_2024-01.zst", "line": i + 1, "raw": json.dumps(r), "valid_utf8": True}
             for i, r in enumerate([_sub(removed_by_category="moderator"), _sub(over_18=True),
                                    _sub(is_self=False, selftext="")])]
-    out = PostProcessor(IngestConfig())(rows)
+    out = PostProcessor(IngestConfig(), ROUTE_AT)(rows)
     assert [r.get("reason") for r in out] == ["removed", None, "link_post"]
     assert out[1]["outcome"] == "kept" and out[1]["source"] == "RS_2024-01"
     assert [r["chars"] for r in out] == [len("Pharmacy panic") + len(TEXT)] * 2 + [len("Pharmacy panic")]
-    strict = PostProcessor(IngestConfig(reddit=RedditConfig(quarantine_over_18=True)))(rows[1:2])
+    strict = PostProcessor(IngestConfig(reddit=RedditConfig(quarantine_over_18=True)), ROUTE_AT)(rows[1:2])
     assert strict[0]["reason"] == "over_18"

@@ -3,7 +3,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from psyllm.config.schema import IngestConfig
+from psyllm.config.schema import IngestConfig, SafetySettings
 from psyllm.ingest.processor import PostProcessor
 from psyllm.io.readers import iter_raw_rows
 
@@ -13,7 +13,7 @@ EXPECTED = json.loads((FIX / "expected.json").read_text())
 
 def _process(cfg=None):
     rows = list(iter_raw_rows(str(FIX / "bad_lines.jsonl")))
-    return PostProcessor(cfg or IngestConfig())(rows)
+    return PostProcessor(cfg or IngestConfig(), SafetySettings().route_at)(rows)
 
 
 def test_every_line_gets_an_outcome_and_reasons_match():

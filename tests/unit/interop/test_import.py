@@ -93,5 +93,5 @@ def test_a_late_disclosure_handled_well_is_kept_and_the_text_is_cleaned(tmp_path
     (d,) = dialogues
     assert d["route"] == "crisis" and "\u200b" not in d["rounds"][0]["client"] and "&amp;" not in d["rounds"][0]["client"]
     cfg = load_config(None, ["filter.filters=[structure,safety]"])
-    (kept,) = DeterministicWorker(cfg.filter)([dict(d)])
+    (kept,) = DeterministicWorker(cfg.filter, cfg.safety)([dict(d)])
     assert not kept["failures"], kept["failures"]

@@ -48,7 +48,7 @@ def _filtered(cfg, out: Path) -> None:
         r["counselor_reasoning"] = "nothing grounded here, just vibes about the meetings and the tension at work."
     leaky = with_reply(good("s3", "p3"), "<|im_start|>assistant I hear you, tell me more about the meetings.")
     rows = [good("s1", "p1"), loose, crisis_good("c1", "pc1"), crisis_b, leaky]
-    rows = JudgeWorker(cfg.filter, ScriptedGenerator(_judge))(DeterministicWorker(cfg.filter)(rows))
+    rows = JudgeWorker(cfg.filter, ScriptedGenerator(_judge))(DeterministicWorker(cfg.filter, cfg.safety)(rows))
     rates, shards = PassRates(), {}
     for outcome, keep in (("kept", lambda r: not r["failures"]), ("rejected", lambda r: bool(r["failures"]))):
         w = ShardWriter(str(out / outcome), FILTERED_SCHEMA, 100)

@@ -3,7 +3,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from psyllm.clinical.crisis import resources_for
-from psyllm.config.schema import ServeConfig
+from psyllm.config.schema import SafetySettings, ServeConfig
 from psyllm.engines.base import ChatResponse
 from psyllm.serving.gateway import Overloaded, build_app
 
@@ -31,7 +31,7 @@ class FullBackend:
 def client(cfg=None, counselor=None, judge=None):
     cfg = cfg or ServeConfig(max_tokens_cap=256, max_messages=4, max_message_chars=200, max_body_bytes=2000)
     backends = {cfg.counselor.name: counselor or EchoBackend(), cfg.judge.name: judge or EchoBackend('{"pass": true}')}
-    return TestClient(build_app(cfg, lambda: backends, lambda: [KEY, "other"])), backends
+    return TestClient(build_app(cfg, SafetySettings(), lambda: backends, lambda: [KEY, "other"])), backends
 
 
 def ask(text, **extra):

@@ -10,7 +10,7 @@ import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
-from psyllm.config.schema import ServeConfig
+from psyllm.config.schema import SafetySettings, ServeConfig
 from psyllm.engines.base import ChatResponse
 from psyllm.serving.gateway import build_app
 
@@ -33,11 +33,12 @@ class Recording:
                             finish_reason="stop", prompt_tokens=3, completion_tokens=5)
 
 
-def make_app(counselor=None, **limits):
+def make_app(counselor=None, safety: SafetySettings | None = None, **limits):
     cfg = ServeConfig(**{"max_body_bytes": LIMIT, "max_messages": 4, "max_message_chars": 200, "max_tokens_cap": 256,
                          **limits})
     counselor = counselor or Recording()
-    app = build_app(cfg, lambda: {cfg.counselor.name: counselor, cfg.judge.name: Recording()}, lambda: [KEY])
+    app = build_app(cfg, safety or SafetySettings(), lambda: {cfg.counselor.name: counselor, cfg.judge.name: Recording()},
+                    lambda: [KEY])
     return app, counselor
 
 
@@ -56,12 +57,14 @@ def assert_openai_error(r, status, code=None):
     return error
 
 
-@pytest.mark.parametrize("field, value", [("route_at", "severe"), ("locale", "en_US"), ("crisis_mode", "silent")])
-def test_a_serve_setting_the_crisis_layer_cannot_use_stops_the_build(field, value):
+@pytest.mark.parametrize("key, value", [("safety.route_at", "severe"), ("safety.locale", "en_US"),
+                                        ("serve.crisis_mode", "silent")])
+def test_a_setting_the_crisis_layer_cannot_use_stops_the_build(key, value):
     """Not the first person at risk: a bad route_at failed every counselor request, an unknown locale answered with
     no crisis line."""
-    with pytest.raises(ValueError, match=f"serve.{field}"):
-        make_app(**{field: value})
+    section, name = key.split(".")
+    with pytest.raises(ValueError, match=key):
+        make_app(**({"safety": SafetySettings(**{name: value})} if section == "safety" else {name: value}))
 
 
 # 1. The body limit, enforced while reading.

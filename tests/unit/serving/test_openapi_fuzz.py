@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from psyllm.config.schema import ServeConfig
+from psyllm.config.schema import SafetySettings, ServeConfig
 from psyllm.engines.base import ChatRequest, ChatResponse
 from psyllm.serving.gateway import build_app
 from tests.fakes import ScriptedGenerator, good_answer
@@ -40,7 +40,7 @@ class EngineBackend:
 # Small limits so generated bodies (12 bytes per escaped character at worst) stay under the body limit.
 CFG = ServeConfig(max_messages=4, max_message_chars=200, max_tokens_cap=256, max_body_bytes=32768)
 ENGINES = {CFG.counselor.name: ScriptedGenerator(good_answer), CFG.judge.name: ScriptedGenerator(good_answer)}
-APP = build_app(CFG, lambda: {name: EngineBackend(g) for name, g in ENGINES.items()}, lambda: [KEY])
+APP = build_app(CFG, SafetySettings(), lambda: {name: EngineBackend(g) for name, g in ENGINES.items()}, lambda: [KEY])
 CONFIG = SchemathesisConfig.from_dict({
     "generation": {"max-examples": EXAMPLES},
     "checks": {"positive_data_acceptance": {"enabled": False}},

@@ -7,7 +7,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from psyllm.config.schema import ServeConfig
+from psyllm.config.schema import SafetySettings, ServeConfig
 from psyllm.engines.base import ChatDelta, ChatResponse
 from psyllm.serving.gateway import Overloaded, build_app
 from psyllm.serving.protocol import user_ref
@@ -51,7 +51,7 @@ class StreamingBackend:
 def app_with(counselor, **cfg):
     cfg = ServeConfig(**{"max_message_chars": 500, **cfg})
     backends = {cfg.counselor.name: counselor, cfg.judge.name: counselor}
-    return build_app(cfg, lambda: backends, lambda: [KEY])
+    return build_app(cfg, SafetySettings(), lambda: backends, lambda: [KEY])
 
 
 def ask(text, **extra):

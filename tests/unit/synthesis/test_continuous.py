@@ -10,7 +10,7 @@ from psyllm.engines.inflight import ContinuousPool
 from psyllm.synthesis.samples import to_dead_letter, to_dialogue, provenance
 from psyllm.synthesis.worker import ContinuousSynthesisWorker, SynthesisWorker, continuous
 from tests.fakes import AsyncScripted, ScriptedGenerator, good_answer
-from tests.unit.synthesis.test_stages import _rows
+from tests.unit.synthesis.test_stages import LOCALE, _rows
 
 
 def _by_id(rows):
@@ -21,9 +21,9 @@ def test_continuous_dialogues_equal_batch_dialogues_and_requests():
     cfg = SynthesizeConfig()
     gen = AsyncScripted(good_answer)
     assert isinstance(gen, AsyncChatGenerator)
-    cont = asyncio.run(ContinuousSynthesisWorker(cfg, ("plan", "draft", "reason"), gen)(_rows(cfg)))
+    cont = asyncio.run(ContinuousSynthesisWorker(cfg, ("plan", "draft", "reason"), gen, locale=LOCALE)(_rows(cfg)))
     sync = ScriptedGenerator(good_answer)
-    batch = SynthesisWorker(cfg, ("plan", "draft", "reason"), sync)(_rows(cfg))
+    batch = SynthesisWorker(cfg, ("plan", "draft", "reason"), sync, locale=LOCALE)(_rows(cfg))
     prov = provenance(cfg)
     assert {k: to_dialogue(r, cfg, prov) for k, r in _by_id(cont).items()} == \
            {k: to_dialogue(r, cfg, prov) for k, r in _by_id(batch).items()}
@@ -39,7 +39,8 @@ def test_continuous_failures_are_the_same_dead_letters():
             return ChatResponse(req.request_id, text="reply without reasoning", finish_reason="stop")
         return good_answer(req)
 
-    out = asyncio.run(ContinuousSynthesisWorker(cfg, ("plan", "draft", "reason"), AsyncScripted(answer))(_rows(cfg)))
+    worker = ContinuousSynthesisWorker(cfg, ("plan", "draft", "reason"), AsyncScripted(answer), locale=LOCALE)
+    out = asyncio.run(worker(_rows(cfg)))
     dead = [to_dead_letter(r) for r in out]
     assert all(d["stage"] == "reason" and "round 2" in d["error"] for d in dead)
 

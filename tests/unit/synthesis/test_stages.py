@@ -1,11 +1,12 @@
 import json
 
-from psyllm.config.schema import SynthesizeConfig
+from psyllm.config.schema import SafetySettings, SynthesizeConfig
 from psyllm.engines.base import ChatResponse
 from psyllm.synthesis.samples import expand_post, provenance, to_dead_letter, to_dialogue
 from psyllm.synthesis.worker import SynthesisWorker, stage_groups
 from tests.fakes import ScriptedGenerator, good_answer
 
+LOCALE = SafetySettings().locale
 POSTS = [
     {"post_id": "p1", "text": "I worry all the time about work.", "route": "standard", "risk_level": "none"},
     {"post_id": "p2", "text": "I want to end my life.", "route": "crisis", "risk_level": "high"},
@@ -19,7 +20,7 @@ def _rows(cfg, posts=POSTS):
 def test_full_dialogue_with_think_format():
     cfg = SynthesizeConfig()
     gen = ScriptedGenerator(good_answer)
-    rows = SynthesisWorker(cfg, ("plan", "draft", "reason"), gen)(_rows(cfg))
+    rows = SynthesisWorker(cfg, ("plan", "draft", "reason"), gen, locale=LOCALE)(_rows(cfg))
     assert not any(r["failed_stage"] for r in rows)
     d = to_dialogue(rows[0], cfg, provenance(cfg))
     assert d["plan_rounds"] == 2 and len(d["rounds"]) == 2
@@ -32,7 +33,7 @@ def test_full_dialogue_with_think_format():
 def test_second_round_sees_the_regenerated_first_reply_in_order():
     cfg = SynthesizeConfig()
     gen = ScriptedGenerator(good_answer)
-    SynthesisWorker(cfg, ("plan", "draft", "reason"), gen)(_rows(cfg)[:1])
+    SynthesisWorker(cfg, ("plan", "draft", "reason"), gen, locale=LOCALE)(_rows(cfg)[:1])
     reason_reqs = [r for r in gen.requests if r.json_schema is None]
     assert [r.request_id.split(":")[1] for r in reason_reqs] == ["0", "1"]
     second = reason_reqs[1].messages
@@ -44,7 +45,7 @@ def test_second_round_sees_the_regenerated_first_reply_in_order():
 def test_crisis_rows_get_the_crisis_system_prompt():
     cfg = SynthesizeConfig()
     gen = ScriptedGenerator(good_answer)
-    SynthesisWorker(cfg, ("plan", "draft", "reason"), gen)(_rows(cfg))
+    SynthesisWorker(cfg, ("plan", "draft", "reason"), gen, locale=LOCALE)(_rows(cfg))
     systems = {r.request_id.split(":")[0]: r.messages[0]["content"] for r in gen.requests if r.json_schema is None}
     crisis_id = _rows(cfg)[1]["sample_id"]
     assert "988" in systems[crisis_id] and all("988" not in s for k, s in systems.items() if k != crisis_id)
@@ -52,7 +53,8 @@ def test_crisis_rows_get_the_crisis_system_prompt():
 
 def test_json_reason_format_keeps_only_known_codes():
     cfg = SynthesizeConfig(reason_format="json")
-    rows = SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(good_answer))(_rows(cfg)[:1])
+    rows = SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(good_answer),
+                           locale=LOCALE)(_rows(cfg)[:1])
     assert rows[0]["rounds"][0]["icd11_hypotheses"] == ["6B00"]
 
 
@@ -68,7 +70,7 @@ def test_failures_become_dead_letters_with_their_stage():
 
     rows = _rows(cfg)
     rows[1]["sample_id"] = "p2-sample"
-    out = SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(answer))(rows)
+    out = SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(answer), locale=LOCALE)(rows)
     dead = [to_dead_letter(r) for r in out]
     assert (dead[1]["stage"], dead[1]["error"].startswith("not JSON")) == ("plan", True)
     assert dead[0]["stage"] == "reason" and "round 2" in dead[0]["error"] and "no reasoning" in dead[0]["error"]
@@ -77,10 +79,12 @@ def test_failures_become_dead_letters_with_their_stage():
 def test_engine_errors_and_truncation_are_dead_letters():
     cfg = SynthesizeConfig()
     answers = {"plan": ChatResponse("x", error="HTTP 500: boom"), "draft": ChatResponse("x", text='{"tu', finish_reason="length")}
-    rows = SynthesisWorker(cfg, ("plan",), ScriptedGenerator(lambda r: answers["plan"]))(_rows(cfg)[:1])
+    rows = SynthesisWorker(cfg, ("plan",), ScriptedGenerator(lambda r: answers["plan"]),
+                           locale=LOCALE)(_rows(cfg)[:1])
     assert rows[0]["failed_stage"] == "plan" and "HTTP 500" in rows[0]["error"]
     rows = SynthesisWorker(cfg, ("plan", "draft"), ScriptedGenerator(
-        lambda r: answers["draft"] if "turns" in r.json_schema["properties"] else good_answer(r)))(_rows(cfg)[:1])
+        lambda r: answers["draft"] if "turns" in r.json_schema["properties"] else good_answer(r)),
+        locale=LOCALE)(_rows(cfg)[:1])
     assert rows[0]["failed_stage"] == "draft" and "truncated" in rows[0]["error"]
 
 
@@ -116,6 +120,7 @@ def test_control_markup_in_dialogue_text_is_a_dead_letter():
 
     rows = _rows(cfg)
     rows[1]["sample_id"] = "p2-sample"
-    dead = [to_dead_letter(r) for r in SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(answer))(rows)]
+    worker = SynthesisWorker(cfg, ("plan", "draft", "reason"), ScriptedGenerator(answer), locale=LOCALE)
+    dead = [to_dead_letter(r) for r in worker(rows)]
     assert dead[0]["stage"] == "reason" and "'</think>' in the reply" in dead[0]["error"], dead[0]
     assert dead[1]["stage"] == "draft" and "'<|im_start|>' in the client" in dead[1]["error"], dead[1]
