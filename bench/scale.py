@@ -35,7 +35,7 @@ def _key_rows(lines: list[tuple[int, str]]) -> dict:
     from psyllm.config.schema import DedupConfig
     from psyllm.dedup.steps import node_key
     from psyllm.ingest.dedup import signature
-    from psyllm.ingest.hygiene import normalized_key
+    from psyllm.text.hygiene import normalized_key
 
     cfg, out = DedupConfig(), {"node": [], "post_id": [], "text_sha": [], "minhash": []}
     for n, line in lines:

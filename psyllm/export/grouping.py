@@ -21,7 +21,7 @@ from psyllm.dedup.steps import KEYS_SCHEMA, LABEL_SCHEMA, as_label, conform, fra
 from psyllm.dedup.verify import EDGE_SCHEMA
 from psyllm.export.splits import with_splits
 from psyllm.ingest.dedup import signature
-from psyllm.ingest.hygiene import normalized_key
+from psyllm.text.hygiene import normalized_key
 
 TEXT_COLUMNS = ["sample_id", "post_id", "rounds"]  # what the near-duplicate keys read of a kept dialogue
 LINK_COLUMNS = ["sample_id", "post_id", "cluster_id"]

@@ -12,7 +12,7 @@ from psyllm.dedup.reference import resolve
 from psyllm.dedup.steps import KEYS_SCHEMA
 from psyllm.filters.base import dialogue_text
 from psyllm.ingest.dedup import signature
-from psyllm.ingest.hygiene import normalized_key
+from psyllm.text.hygiene import normalized_key
 
 def as_dedup(cfg: DialogueDedupConfig) -> DedupConfig:
     return DedupConfig(exact=True, near=True, threshold=cfg.threshold, num_perm=cfg.num_perm,

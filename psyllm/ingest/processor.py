@@ -15,11 +15,11 @@ from psyllm.config.schema import IngestConfig
 from psyllm.ingest import quarantine as q
 from psyllm.ingest.dedup import signature
 from psyllm.ingest.deid import Deidentifier
-from psyllm.ingest.hygiene import clean_text, normalized_key
 from psyllm.text.language import detect_language
 from psyllm.ingest.flags import check_flags
 from psyllm.ingest.normalize import author_hash, extract_fields, make_post_id, parse_record, text_chars
 from psyllm.safety import assess_text
+from psyllm.text.hygiene import clean_text, normalized_key
 
 
 def _source_label(source_file: str) -> str:

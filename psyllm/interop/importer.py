@@ -13,7 +13,6 @@ from psyllm.clinical.frameworks import detect_approach
 from psyllm.clinical.icd11 import find_codes
 from psyllm.config.schema import ImportConfig, PsyllmConfig
 from psyllm.ingest.deid import Deidentifier
-from psyllm.ingest.hygiene import clean_text
 from psyllm.engines.base import split_reasoning
 from psyllm.ingest.quarantine import MALFORMED_JSON, SCHEMA, Rejected
 from psyllm.safety import assess_conversation, at_least
@@ -26,6 +25,7 @@ from psyllm.io.readers import (DOCUMENT_KEY, HUB_NAME, InputError, file_digest, 
                                list_inputs, relative_path)
 from psyllm.io.shards import ShardWriter
 from psyllm.records import DIALOGUE_SCHEMA, QUARANTINE_SCHEMA
+from psyllm.text.hygiene import clean_text
 
 
 

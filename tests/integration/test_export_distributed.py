@@ -12,7 +12,7 @@ from psyllm.config import load_config
 from psyllm.export.grouping import as_dedup, assigned_in_driver
 from psyllm.ingest.dedup import signature
 from psyllm.ingest.dup_load import original_text
-from psyllm.ingest.hygiene import normalized_key
+from psyllm.text.hygiene import normalized_key
 from psyllm.prompts.render import deployed_system_prompt
 from psyllm.io.manifest import read_manifest, write_manifest
 from psyllm.io.shards import ShardWriter, read_table

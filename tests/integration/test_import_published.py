@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from psyllm.config import load_config
-from psyllm.ingest.hygiene import clean_text
 from psyllm.interop.importer import run_import
 from psyllm.io.shards import read_table
+from psyllm.text.hygiene import clean_text
 
 PUB = Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "published"
 

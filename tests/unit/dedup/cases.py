@@ -11,7 +11,7 @@ from psyllm.config.schema import DedupConfig
 from psyllm.dedup.steps import KEYS_SCHEMA, node_key
 from psyllm.ingest.dedup import signature
 from psyllm.ingest.dup_load import original_text
-from psyllm.ingest.hygiene import normalized_key
+from psyllm.text.hygiene import normalized_key
 
 
 def _texts() -> dict[str, str]:

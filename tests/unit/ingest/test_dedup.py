@@ -2,7 +2,7 @@ import numpy as np
 
 from psyllm.config.schema import DedupConfig
 from psyllm.ingest.dedup import minhash, signature
-from psyllm.ingest.hygiene import normalized_key
+from psyllm.text.hygiene import normalized_key
 
 BASE = ("since I moved to this city for work I barely talk to anyone and weekends are the worst "
         "I sit at home and scroll my phone until late and feel empty")

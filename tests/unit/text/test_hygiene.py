@@ -1,4 +1,4 @@
-from psyllm.ingest.hygiene import clean_text, normalized_key
+from psyllm.text.hygiene import clean_text, normalized_key
 
 
 def test_nfc_and_invisible_characters():
