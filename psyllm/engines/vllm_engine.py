@@ -6,7 +6,7 @@ this engine gets its whole answer as one delta (`engines.base.stream_chat`).
 
 `AsyncVLLMGenerator`: vLLM's `AsyncLLM`; every `agenerate` is one request in flight, batched continuously with
 all others (a finished request's slot is refilled at once), for callers that advance each item on its own
-(psyllm/synthesis/continuous.py), and `astream` yields an answer as vLLM produces it (the served models,
+(psyllm/engines/inflight.py: synthesis, the filter judge, evaluation), and `astream` yields an answer as vLLM produces it (the served models,
 psyllm/runtime/serve.py).
 """
 from __future__ import annotations
