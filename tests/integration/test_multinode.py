@@ -2,6 +2,8 @@
 with one vLLM engine replica pinned to each node, then training with one worker per node (STRICT_SPREAD)."""
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 import time
@@ -30,7 +32,7 @@ def cluster(tmp_path_factory):
     logs = tmp_path_factory.mktemp("nodes")
     head = subprocess.Popen([RAY, "start", "--head", f"--port={port}", "--include-dashboard=false",
                              f"--temp-dir={temp}", *common], stdout=open(logs / "head.log", "w"), stderr=subprocess.STDOUT, env=ENV)
-    time.sleep(8)
+    _wait_for_port(port, head)  # the worker's `ray start` fails if the head's GCS does not answer yet
     worker = subprocess.Popen([RAY, "start", f"--address=127.0.0.1:{port}", *common],
                               stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT, env=ENV)
     address = f"127.0.0.1:{port}"
@@ -52,41 +54,42 @@ def cluster(tmp_path_factory):
         proc.wait(timeout=60)
 
 
+def _wait_for_port(port: int, head: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline and head.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    head.terminate()
+    pytest.fail(f"the head node did not listen on {port} within {timeout:.0f} s")
+
+
 def _psyllm(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "psyllm.cli", *args], capture_output=True, text=True, timeout=900,
                           cwd=REPO, env=ENV)
 
 
 def test_synthesis_and_training_span_both_nodes(cluster, tiny_model, tmp_path):
-    join = [f"runtime.address={cluster}", "--no-tracking"]
     posts = tmp_path / "posts.jsonl"  # a dozen posts keep the test short; the stages do not care how many
     posts.write_text("".join((REPO / "data" / "sample_posts.jsonl").read_text().splitlines(keepends=True)[:12]))
-    ingested = str(tmp_path / "ingest")
-    started = time.time()
-    proc = _psyllm("ingest", "--input", str(posts), "--output", ingested, *join)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    timings = {"ingest": time.time() - started}
-    synth = tmp_path / "synth"
     engine = [f"synthesize.{s}.engine.{k}={v}" for s in ("plan", "draft", "reason")
               for k, v in (("model", tiny_model), ("placement.replicas", 2),
                                                  ("placement.resources", "{psyllm_slot: 1}"), ("placement.num_cpus", 1))]
-    proc = _psyllm("synthesize", "-c", str(REPO / "conf/test/tiny_vllm.yaml"), "--input", ingested,
-                   "--output", str(synth), *engine, *join)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    c = read_manifest(str(synth))["counts"]
+    # conf/train/tiny_cpu.yaml's settings (one -c only, and the synthesis YAML is it), one epoch.
+    train = [f"train.model={tiny_model}", "train.cutoff_len=1024", "train.seq_len=1024", "train.grad_accum=1",
+             "train.epochs=1", "train.lr=3e-3", "train.warmup_ratio=0.05", "train.save_steps=4", "train.eval_steps=8",
+             "train.num_workers=2", "train.placement_strategy=STRICT_SPREAD"]
+    # One `psyllm run` process: the five stages share one import and one connection to the two-node cluster.
+    # The filter keeps every dialogue (a minimal SFT set), then export and train.
+    out = tmp_path / "run"
+    proc = _psyllm("run", "-c", str(REPO / "conf/test/tiny_vllm.yaml"), "--input", str(posts), "--output", str(out),
+                   "pipeline.stages=[ingest,synthesize,filter,export,train]", "filter.filters=[]",
+                   "export.validation_fraction=0.2", *engine, *train, f"runtime.address={cluster}", "--no-tracking")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    c = read_manifest(str(out / "synthesize"))["counts"]
     assert c["samples"] == c["posts"] and c["dialogues"] > 0
-    timings["synthesize"] = time.time() - started - sum(timings.values())
-
-    # A minimal SFT set from those dialogues: every one kept, then exported.
-    filtered, sft = tmp_path / "filtered", tmp_path / "sft"
-    assert _psyllm("filter", "--input", str(synth), "--output", str(filtered), "filter.filters=[]", *join).returncode == 0
-    proc = _psyllm("export", "--input", str(filtered), "--output", str(sft), "export.validation_fraction=0.2", "--no-tracking")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    proc = _psyllm("train", "-c", str(REPO / "conf/train/tiny_cpu.yaml"), "--input", str(sft), "--output",
-                   str(tmp_path / "train"), f"train.model={tiny_model}", "train.epochs=1",
-                   "train.placement_strategy=STRICT_SPREAD", *join)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    t = read_manifest(str(tmp_path / "train"))["counts"]
+    t = read_manifest(str(out / "train"))["counts"]
     assert t["steps"] == t["total_steps"] > 0
-    timings["filter+export+train"] = time.time() - started - sum(timings.values())
-    print("two-node timings (s):", {k: round(v) for k, v in timings.items()})
+    print("two-node timings (s):", dict(re.findall(r"\] (\w+): done in (\d+) s", proc.stdout)))
