@@ -45,14 +45,14 @@ def _trained_dialogues(export_dir: str) -> int:
 def test_train_overfits_resumes_and_exports(ray_local, exported, tiny_model, tmp_path, tracking_uri):
     out = tmp_path / "train"
     args = ["train", "-c", str(REPO / "conf/train/tiny_cpu.yaml"), "--input", exported, "--output", str(out),
-            f"train.model={tiny_model}", "train.epochs=3", "train.save_steps=8", "train.fail_at_step=11",
+            f"train.model={tiny_model}", "train.epochs=4", "train.save_steps=8", "train.fail_at_step=11",
             "train.max_failures=1", "train.max_reject_fraction=0.1", f"tracking.tracking_uri={tracking_uri}"]
     assert main(args) == 0
     m = read_manifest(str(out))
     c = m["counts"]
     assert c["steps"] == c["total_steps"] > 11
     assert c["resumed_from"] == 8  # restarted from the step-8 checkpoint, not from 0
-    assert c["final_loss"] < 0.5 * c["first_loss"], (c["first_loss"], c["final_loss"])
+    assert c["final_loss"] < 0.5 * c["first_loss"], (c["first_loss"], c["final_loss"], [round(h["loss"], 2) for h in m["history"]])
     assert c["eval_loss"] == c["eval_loss"]  # a number, not NaN
     assert m["checkpoint"] and any(Path(m["checkpoint"]).rglob("*optim_states.pt"))
     assert [h["step"] for h in m["history"]] == list(range(1, c["total_steps"] + 1))  # whole curve across the restart
