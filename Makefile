@@ -36,11 +36,11 @@ demo: install
 	echo "$(BIN)/psyllm run -c $$cfg --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)"; \
 	$(BIN)/psyllm run -c $$cfg --input data/sample_posts.jsonl --output $(DEMO_OUT) $(DEMO_ARGS)
 
-# Two workers, a test file each at a time (module fixtures stay in one process): an integration test spends
-# much of its time waiting on a process or a service to start. The slowest tests are listed at the end, so a
-# CI log says where the time went.
+# One process: two xdist workers (by file) took longer here, not less (the integration tests keep both cores
+# busy, and two Ray clusters compete for them). The slowest tests are listed at the end, so a CI log says where
+# the time went.
 test: install
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15 tests
+	$(BIN)/python -m pytest -q --durations=15 tests
 
 # The inner loop: unit tests only (no Ray, vLLM, DeepSpeed or Serve started), under two minutes on 2 cores.
 test-fast: install
