@@ -6,8 +6,9 @@ against the "ray" backend (groups, splits and rendering on Ray Data, rows stream
 
 Each size: generated kept dialogues (3 rounds, diverse text from psyllm.ingest.dup_load, two samples per post,
 ~10% near copies of an earlier dialogue's client turns) are written as a filter output, then each backend runs
-`run_export` in its own subprocess. Driver peak RSS is that subprocess; total peak RSS adds its descendants (Ray's processes), sampled
-every 50 ms. Growth compares each size with the one before it.
+`run_export` in its own subprocess. Driver peak RSS is that subprocess; total peak RSS adds its descendants (Ray's
+processes), sampled every 50 ms; the driver's USS (unique set size) leaves out the shared pages of Ray's object store
+that reading a block maps into it. Growth compares each size with the one before it.
 """
 from __future__ import annotations
 
@@ -76,10 +77,11 @@ def measure(backend: str, src: str, out: str, partitions: int) -> dict:
     cmd = [sys.executable, __file__, "--worker", backend, "--src", src, "--out", out, "--partitions", str(partitions)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    parent, driver_peak, total_peak = psutil.Process(proc.pid), 0, 0
+    parent, driver_peak, driver_uss, total_peak = psutil.Process(proc.pid), 0, 0, 0
     while proc.poll() is None:
         try:
             driver_peak = max(driver_peak, parent.memory_info().rss)
+            driver_uss = max(driver_uss, parent.memory_full_info().uss)
             procs = [parent, *parent.children(recursive=True)]
             total_peak = max(total_peak, sum(p.memory_info().rss for p in procs if p.is_running()))
         except psutil.Error:
@@ -89,7 +91,7 @@ def measure(backend: str, src: str, out: str, partitions: int) -> dict:
         raise RuntimeError(f"{backend} worker failed with {proc.returncode}")
     result = json.loads(proc.stdout.read().strip().splitlines()[-1])
     return dict(result, seconds=time.perf_counter() - start, driver_mib=driver_peak / 2**20,
-                total_mib=total_peak / 2**20)
+                driver_uss_mib=driver_uss / 2**20, total_mib=total_peak / 2**20)
 
 
 def main() -> None:
@@ -102,19 +104,23 @@ def main() -> None:
     if args.worker:
         print(json.dumps(run_backend(args.worker, args.src, args.out, args.partitions)))
         return
-    print("| dialogues | backend | seconds | export s | driver peak MiB | total peak MiB | groups | x driver RSS |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    before: dict[str, float] = {}
+    print("| dialogues | backend | seconds | export s | driver peak MiB | driver peak USS MiB | total peak MiB | groups "
+          "| x driver RSS | x driver USS |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    before: dict[tuple[str, str], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             src = os.path.join(tmp, f"filtered-{n}")
             write_kept(src, n)
             for backend in args.backends:
                 r = measure(backend, src, os.path.join(tmp, f"export-{n}-{backend}"), args.partitions)
-                growth = f"{r['driver_mib'] / before[backend]:.2f}" if backend in before else ""
-                before[backend] = r["driver_mib"]
+                growth = []
+                for key in ("driver_mib", "driver_uss_mib"):
+                    growth.append(f"{r[key] / before[backend, key]:.2f}" if (backend, key) in before else "")
+                    before[backend, key] = r[key]
                 print(f"| {n:,} | {backend} | {r['seconds']:.1f} | {r['export_s']:.1f} | {r['driver_mib']:,.0f} | "
-                      f"{r['total_mib']:,.0f} | {r['groups']:,} | {growth} |", flush=True)
+                      f"{r['driver_uss_mib']:,.0f} | {r['total_mib']:,.0f} | {r['groups']:,} | {growth[0]} | "
+                      f"{growth[1]} |", flush=True)
 
 
 if __name__ == "__main__":
