@@ -16,15 +16,16 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import psutil
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.memory import run_sampled  # noqa: E402
 
 
 def write_kept(src: str, n: int) -> None:
@@ -73,25 +74,8 @@ def run_backend(backend: str, src: str, out: str, partitions: int) -> dict:
 
 
 def measure(backend: str, src: str, out: str, partitions: int) -> dict:
-    env = dict(os.environ, RAY_AUTH_MODE="disabled", PYTHONPATH=str(REPO))
-    cmd = [sys.executable, __file__, "--worker", backend, "--src", src, "--out", out, "--partitions", str(partitions)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    parent, driver_peak, driver_uss, total_peak = psutil.Process(proc.pid), 0, 0, 0
-    while proc.poll() is None:
-        try:
-            driver_peak = max(driver_peak, parent.memory_info().rss)
-            driver_uss = max(driver_uss, parent.memory_full_info().uss)
-            procs = [parent, *parent.children(recursive=True)]
-            total_peak = max(total_peak, sum(p.memory_info().rss for p in procs if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{backend} worker failed with {proc.returncode}")
-    result = json.loads(proc.stdout.read().strip().splitlines()[-1])
-    return dict(result, seconds=time.perf_counter() - start, driver_mib=driver_peak / 2**20,
-                driver_uss_mib=driver_uss / 2**20, total_mib=total_peak / 2**20)
+    return run_sampled([sys.executable, __file__, "--worker", backend, "--src", src, "--out", out, "--partitions",
+                        str(partitions)])
 
 
 def main() -> None:

@@ -17,17 +17,19 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from multiprocessing import Pool
 from pathlib import Path
 
-import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.memory import run_sampled  # noqa: E402
+
 BACKENDS = ("driver", "ray")
 
 
@@ -82,24 +84,8 @@ def run_backend(kind: str, keys: str, out: str, partitions: int) -> dict:
 
 
 def measure(kind: str, keys: str, out: str, partitions: int) -> dict:
-    env = dict(os.environ, RAY_AUTH_MODE="disabled", PYTHONPATH=str(REPO))
-    cmd = [sys.executable, __file__, "--worker", kind, "--keys", keys, "--out", out, "--partitions", str(partitions)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    parent, driver_peak, total_peak = psutil.Process(proc.pid), 0, 0
-    while proc.poll() is None:
-        try:
-            procs = [parent, *parent.children(recursive=True)]
-            driver_peak = max(driver_peak, parent.memory_info().rss)
-            total_peak = max(total_peak, sum(p.memory_info().rss for p in procs if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{kind} worker failed with {proc.returncode}")
-    result = json.loads(proc.stdout.read().strip().splitlines()[-1])
-    return dict(result, seconds=time.perf_counter() - start, driver_mib=driver_peak / 2**20,
-                total_mib=total_peak / 2**20)
+    return run_sampled([sys.executable, __file__, "--worker", kind, "--keys", keys, "--out", out, "--partitions",
+                        str(partitions)])
 
 
 def score(verdicts_path: str, truth: dict[int, int]) -> dict:
