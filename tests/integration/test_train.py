@@ -52,7 +52,8 @@ def test_train_overfits_resumes_and_exports(ray_local, exported, tiny_model, tmp
     c = m["counts"]
     assert c["steps"] == c["total_steps"] > 11
     assert c["resumed_from"] == 8  # restarted from the step-8 checkpoint, not from 0
-    assert c["final_loss"] < 0.5 * c["first_loss"], (c["first_loss"], c["final_loss"], [round(h["loss"], 2) for h in m["history"]])
+    curve = [round(h["loss"], 2) for h in m["history"]]
+    assert c["final_loss"] < 0.5 * c["first_loss"], (c["first_loss"], c["final_loss"], curve)
     assert c["eval_loss"] == c["eval_loss"]  # a number, not NaN
     assert m["checkpoint"] and any(Path(m["checkpoint"]).rglob("*optim_states.pt"))
     assert [h["step"] for h in m["history"]] == list(range(1, c["total_steps"] + 1))  # whole curve across the restart
