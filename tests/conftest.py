@@ -37,6 +37,9 @@ def ray_local(tmp_path_factory):
     """One local Ray for the whole session (short temp dir: Ray's socket paths have a length limit)."""
     import ray
 
+    from psyllm.runtime.session import apply_local_env
+
+    apply_local_env()  # as psyllm's own local Ray: workers inherit it
     temp = Path("/tmp") / f"psyllm-ray-{os.getpid()}"
     ray.init(num_cpus=4, include_dashboard=False, _temp_dir=str(temp), log_to_driver=False)
     yield ray

@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 
 from psyllm.io.manifest import read_manifest
+from psyllm.runtime.session import LOCAL_RAY_ENV
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 RAY = str(Path(sys.executable).with_name("ray"))
 SLOT = json.dumps({"psyllm_slot": 1})  # one per node: two replicas asking for one each must use both nodes
-# The session's conftest sets this to 0 (it pins single-node Ray to 127.0.0.1); with 0, Ray refuses a second node.
-ENV = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "1"}
+# The session's conftest sets RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER to 0 (it pins single-node Ray to 127.0.0.1); with 0,
+# Ray refuses a second node. Both nodes share one 2-core machine: they take a local Ray's settings (runtime/session.py).
+ENV = {**LOCAL_RAY_ENV, **os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +51,14 @@ def cluster(tmp_path_factory):
         pytest.fail(f"the two-node cluster did not come up: {out.stdout[-500:]} "
                     f"{(logs / 'worker.log').read_text()[-1500:]}")
     yield address
-    for proc in (worker, head):
+    for proc in (worker, head):  # both stop at once: each takes its processes down (~30 s one after the other)
         proc.terminate()
-        proc.wait(timeout=60)
+    for proc in (worker, head):
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _wait_for_port(port: int, head: subprocess.Popen, timeout: float = 120) -> None:

@@ -35,3 +35,17 @@ def test_the_generated_token_file_is_made_owner_only(tmp_path, monkeypatch):
     token.chmod(0o644)  # what Ray 2.60 leaves under a 022 umask
     session._tighten_default_token_file()
     assert token.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_local_ray_starts_one_parquet_footer_reader_not_32_and_the_environment_wins(monkeypatch):
+    """Ray Data reads this variable where it builds a Parquet read's footer readers (each a new process): if a Ray
+    upgrade renamed it, the setting would silently stop working; this fails instead."""
+    from ray.data._internal.datasource_v2.formats.parquet.footer_file_indexer import FooterFileIndexer
+
+    monkeypatch.delenv("RAY_DATA_PARQUET_FOOTER_NUM_ACTORS", raising=False)
+    assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 32  # Ray's default
+    session.apply_local_env()
+    assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 1
+    monkeypatch.setenv("RAY_DATA_PARQUET_FOOTER_NUM_ACTORS", "8")
+    session.apply_local_env()
+    assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 8
