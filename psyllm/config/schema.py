@@ -302,8 +302,8 @@ class ExportConfig:
     split_seed: int = 0
     # Dialogues whose client turns are this similar are kept in one split (beyond dedup, against leakage).
     cluster_threshold: float = 0.5
-    # "ray": split groups, splits and counts on Ray Data, rows streamed into the files (driver memory still grows
-    # with the data, less than "driver"'s: docs/scale.md); "driver": the same groups and files from one process,
+    # "ray": split groups, splits and counts on Ray Data, rows streamed into the files (the driver's own memory
+    # flat to 40k dialogues, docs/scale.md); "driver": the same groups and files from one process,
     # which holds the kept dialogues (Arrow); "auto": the driver up to `driver_max_rows` kept dialogues, Ray above.
     # The Ray plan's fixed cost is minutes of shuffles on a small machine; the driver's memory grows faster than the
     # rows (~1.0 GB at 10k generated dialogues, 2.7 GB at 20k, docs/scale.md): this bounds the head node near 1 GB.

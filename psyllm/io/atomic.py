@@ -22,6 +22,7 @@ class AtomicFile:
         # An object store uploads the stream in parts; nothing appears under the final name until close().
         self._fh = open(self.tmp, "wb") if self._local else self.fs.open(self.tmp, "wb")
         self._sha, self._bytes = hashlib.sha256(), 0
+        self.closed = False  # a file object's attribute: pyarrow's ParquetWriter streams into one and checks it
 
     def write(self, data: bytes) -> None:
         self._fh.write(data)
@@ -30,6 +31,7 @@ class AtomicFile:
 
     def close(self, rows: int | None = None) -> dict:
         """Put the file in place; return {name, rows, sha256, bytes}."""
+        self.closed = True
         if self._local:
             _close_durable(self._fh, self.tmp, self.final)
         else:  # an object appears whole or not at all; move() copies it under its name without globbing

@@ -7,7 +7,7 @@ import hashlib
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from psyllm.io.atomic import write_bytes_atomic
+from psyllm.io.atomic import AtomicFile
 from psyllm.io.filesystem import children, filesystem, is_remote, join
 from psyllm.io.manifest import read_manifest
 from psyllm.io.readers import InputError
@@ -19,26 +19,27 @@ class CorruptShardError(InputError):
     """A shard's bytes are not the ones its manifest recorded (or it is missing)."""
 
 
-def write_table_atomic(table: pa.Table, dir_uri: str, name: str, storage=None) -> dict:
-    """Write `table` as the Parquet file `dir_uri/name`; return its manifest entry."""
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    return write_bytes_atomic(dir_uri, name, sink.getvalue().to_pybytes(), storage, rows=table.num_rows)
-
-
 class ShardWriter:
-    """Buffers rows of one schema and writes `part-NNNNN.parquet` shards of at most `shard_rows` rows."""
+    """Streams rows of one schema into `part-NNNNN.parquet` shards of at most `shard_rows` rows. A shard is written
+    row group by row group under a temporary name and renamed into place when it is full (or on `flush`/`close`),
+    so memory holds less than one row group however many rows pass: a buffer of a whole shard (50,000 rows by
+    default) made export's driver memory grow with the data (docs/scale.md). Row groups are cut at fixed row
+    counts, so the same rows give the same bytes whatever batches they came in."""
+
+    row_group_rows = 4096
 
     def __init__(self, dir_uri: str, schema: pa.Schema, shard_rows: int, storage=None, existing: list[dict] | None = None):
         """`existing`: shards already in `dir_uri` from an unfinished run; numbering continues after them."""
         self.dir_uri, self.schema, self.shard_rows, self.storage = dir_uri, schema, shard_rows, storage
         self._pending: list[pa.RecordBatch] = []
         self._pending_rows = 0
+        self._open: tuple[AtomicFile, pq.ParquetWriter] | None = None
+        self._open_rows = 0  # rows already in the open shard's row groups
         self.shards: list[dict] = list(existing or [])
 
     @property
     def rows(self) -> int:
-        return sum(s["rows"] for s in self.shards) + self._pending_rows
+        return sum(s["rows"] for s in self.shards) + self._open_rows + self._pending_rows
 
     def write_rows(self, rows: list[dict]) -> None:
         if rows:
@@ -49,26 +50,47 @@ class ShardWriter:
         for b in batches:
             self._pending.append(b)
             self._pending_rows += b.num_rows
-            while self._pending_rows >= self.shard_rows:
-                self._flush(self.shard_rows)
+            while self._pending_rows and self._pending_rows >= self._group_rows():
+                self._write_group(self._group_rows())
 
-    def _flush(self, limit: int) -> None:
+    def _group_rows(self) -> int:
+        """Rows the next row group takes: a full group, or what the open shard has room for."""
+        return min(self.row_group_rows, self.shard_rows - self._open_rows)
+
+    def _write_group(self, n: int) -> None:
         table = pa.Table.from_batches(self._pending, schema=self.schema)
-        head, tail = table.slice(0, limit), table.slice(limit)
-        self._pending = tail.to_batches()
-        self._pending_rows = tail.num_rows
-        name = f"part-{len(self.shards):05d}.parquet"
-        self.shards.append(write_table_atomic(head, self.dir_uri, name, self.storage))
+        head, tail = table.slice(0, n), table.slice(n)
+        self._pending, self._pending_rows = tail.to_batches(), tail.num_rows
+        self._open_shard()[1].write_table(head, row_group_size=max(n, 1))
+        self._open_rows += n
+        if self._open_rows >= self.shard_rows:
+            self._close_shard()
+
+    def _open_shard(self) -> tuple[AtomicFile, pq.ParquetWriter]:
+        if self._open is None:
+            out = AtomicFile(self.dir_uri, f"part-{len(self.shards):05d}.parquet", self.storage)
+            self._open = out, pq.ParquetWriter(out, self.schema, compression="zstd")
+        return self._open
+
+    def _close_shard(self) -> None:
+        out, writer = self._open
+        writer.close()  # the footer; the file object stays open for AtomicFile to put in place
+        self.shards.append(out.close(self._open_rows))
+        self._open, self._open_rows = None, 0
 
     def flush(self) -> None:
-        """Write what is pending now (a checkpoint a resumed run can build on)."""
+        """Put what is written and pending in place now (a checkpoint a resumed run can build on)."""
         if self._pending_rows:
-            self._flush(self._pending_rows)
+            self._write_group(self._pending_rows)
+        if self._open is not None:
+            self._close_shard()
 
     def close(self) -> list[dict]:
         """Flush what is left; an empty output still gets one (empty) shard so readers see the schema."""
-        if self._pending_rows or not self.shards:
-            self._flush(max(self._pending_rows, 0))
+        self.flush()
+        if not self.shards:
+            self._open_shard()
+            self._close_shard()
         return self.shards
 
 

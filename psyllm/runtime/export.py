@@ -35,6 +35,8 @@ from psyllm.runtime.dedup import by_key, cluster_labels, near_edges, union
 from psyllm.runtime.session import configure_data_context, ray_session
 
 log = logging.getLogger(__name__)
+_WRITE_BATCH_ROWS = 1024  # rendered rows the driver turns into file bytes at a time
+_WRITE_BLOCK_BYTES = 16 * 1024 * 1024  # the largest block the driver maps while writing (Ray's default: 128 MiB)
 _SPLIT_UNION = pa.schema([*FILTERED_SCHEMA, pa.field("key", pa.string()), pa.field("split", pa.string())])
 
 
@@ -97,27 +99,29 @@ def export_on_ray(kept_uri: str, ecfg: ExportConfig, system: str, writer: Export
     return write_on_ray(assigned_on_ray(kept_uri, ecfg, storage), kept_uri, ecfg, system, writer, storage)
 
 
+def _ordered_bounded_blocks(ds) -> None:
+    """Rows reach the files in sample id order, as the driver backend writes them (the same input gives the same
+    bytes on either backend and every rerun), so the render after the sort must keep the order; and blocks stay
+    small, since the driver maps each block it writes: after the sort a block would hold 1/partitions of all rows
+    (driver RSS grew with the data, docs/scale.md). Set on the dataset's own context, which its read copied: the
+    current DataContext, changed after the read, would not reach it (measured)."""
+    ds.context.execution_options.preserve_order = True
+    ds.context.target_max_block_size = _WRITE_BLOCK_BYTES
+
+
 def write_on_ray(assigned, kept_uri: str, ecfg: ExportConfig, system: str, writer: ExportWriter,
                  storage=None) -> dict:
     """The correction, then every kept row joined to its split, sorted by sample id, rendered on workers and
     streamed into `writer`."""
-    from ray.data import DataContext
-
     moves, groups = _moves(assigned, ecfg)
     posts = assigned.groupby("post_id").count().count()
     splits = _map(_map(assigned, apply_moves, moves=moves), _split_rows)
     rows = _map(read_shards(kept_uri, storage), _keyed_rows)
     joined = by_key(union(rows, splits, _SPLIT_UNION), "key", _join_split, ecfg.partitions)
     rendered = _map(joined.sort("sample_id"), render, system=system, include_reasoning=ecfg.include_reasoning)
-    # Rows reach the files in sample id order, as the driver backend writes them (so the same input gives the same
-    # bytes on either backend and every rerun): the render after the sort must keep the order.
-    options = DataContext.get_current().execution_options
-    saved, options.preserve_order = options.preserve_order, True
-    try:
-        for batch in rendered.iter_batches(batch_format="pyarrow", batch_size=None):
-            writer.write(batch)
-    finally:
-        options.preserve_order = saved  # a pipeline's later stages share this context
+    _ordered_bounded_blocks(rendered)
+    for batch in rendered.iter_batches(batch_format="pyarrow", batch_size=_WRITE_BATCH_ROWS):
+        writer.write(batch)
     return {"groups": groups, "posts": posts}
 
 
