@@ -37,15 +37,16 @@ def test_the_generated_token_file_is_made_owner_only(tmp_path, monkeypatch):
     assert token.stat().st_mode & 0o777 == 0o600
 
 
-def test_a_local_ray_starts_one_parquet_footer_reader_not_32_and_the_environment_wins(monkeypatch):
-    """Ray Data reads this variable where it builds a Parquet read's footer readers (each a new process): if a Ray
-    upgrade renamed it, the setting would silently stop working; this fails instead."""
+def test_a_local_ray_starts_one_parquet_footer_reader_and_the_environment_wins(monkeypatch):
+    """Ray Data reads this variable where it builds a Parquet read's footer readers (each a new process; 32 by
+    default): if a Ray upgrade renamed it, the setting would silently stop working; this fails instead. (Ray's
+    module-level default is itself read from the variable at import, so the suite's earlier Ray may have set it.)"""
     from ray.data._internal.datasource_v2.formats.parquet.footer_file_indexer import FooterFileIndexer
 
-    monkeypatch.delenv("RAY_DATA_PARQUET_FOOTER_NUM_ACTORS", raising=False)
-    assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 32  # Ray's default
-    session.apply_local_env()
-    assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 1
     monkeypatch.setenv("RAY_DATA_PARQUET_FOOTER_NUM_ACTORS", "8")
-    session.apply_local_env()
+    session.apply_local_env()  # a value already set wins
     assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 8
+    monkeypatch.delenv("RAY_DATA_PARQUET_FOOTER_NUM_ACTORS")
+    session.apply_local_env()
+    assert os.environ["RAY_DATA_PARQUET_FOOTER_NUM_ACTORS"] == "1"
+    assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 1
