@@ -17,8 +17,11 @@ _SINGLE_NODE_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 # Set for a local Ray (the driver and, through the raylet, its workers) unless the environment says otherwise.
 # Ray Data's Parquet reader asks for 32 footer-reading actors on every read, each a new process whether or not it
 # gets work: 43 of the 88 worker processes of one offline demo on 2 cores, for a few shards listed in milliseconds
-# (with 2: 57 processes in all, the pipeline 216 s instead of 269 s). A cluster keeps Ray's default.
-LOCAL_RAY_ENV = {"RAY_DATA_PARQUET_FOOTER_NUM_ACTORS": "1"}
+# (with 2: 57 processes in all, the pipeline 216 s instead of 269 s). And the raylet kills an idle worker beyond
+# its soft limit after 1 s, so each of a stage's back-to-back shuffles started new processes: kept 10 s, one
+# offline demo started 38 workers instead of 52 and took 213 s instead of 232 s (one run each). A cluster keeps
+# Ray's defaults.
+LOCAL_RAY_ENV = {"RAY_DATA_PARQUET_FOOTER_NUM_ACTORS": "1", "RAY_idle_worker_killing_time_threshold_ms": "10000"}
 
 
 def _local_init_args(cfg: RuntimeConfig) -> dict:
