@@ -61,7 +61,7 @@ class ShardWriter:
         table = pa.Table.from_batches(self._pending, schema=self.schema)
         head, tail = table.slice(0, n), table.slice(n)
         self._pending, self._pending_rows = tail.to_batches(), tail.num_rows
-        self._open_shard()[1].write_table(head, row_group_size=max(n, 1))
+        self._open_shard()[1].write_table(head, row_group_size=n)
         self._open_rows += n
         if self._open_rows >= self.shard_rows:
             self._close_shard()
