@@ -50,3 +50,15 @@ def test_a_local_ray_starts_one_parquet_footer_reader_and_the_environment_wins(m
     session.apply_local_env()
     assert os.environ["RAY_DATA_PARQUET_FOOTER_NUM_ACTORS"] == "1"
     assert FooterFileIndexer(ignore_missing_paths=False)._num_actors == 1
+
+
+def test_a_local_ray_polls_ray_train_workers_every_half_second():
+    """Ray Train's controller reads this variable when it starts (a fit waits up to one interval to begin and to
+    end); if an upgrade renamed it, this fails rather than silently going back to 2 s."""
+    import inspect
+
+    from ray.train.v2._internal import constants
+    from ray.train.v2._internal.execution.controller.controller import TrainController
+
+    assert float(session.LOCAL_RAY_ENV[constants.HEALTH_CHECK_INTERVAL_S_ENV_VAR]) == 0.5
+    assert "HEALTH_CHECK_INTERVAL_S_ENV_VAR" in inspect.getsource(TrainController.__init__)
