@@ -1,8 +1,11 @@
 """Two Ray nodes on this machine (a head and a worker started as separate `ray start` processes): synthesis
 with one vLLM engine replica pinned to each node, then training with one worker per node (STRICT_SPREAD)."""
+import contextlib
 import json
 import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,14 +32,16 @@ def cluster(tmp_path_factory):
     port = free_port()
     temp = Path("/tmp") / f"psyllm-mn-{os.getpid()}"
     common = ["--num-cpus=3", f"--resources={SLOT}", "--node-ip-address=127.0.0.1", "--disable-usage-stats", "--block"]
-    # --block keeps each node in its own foreground process: terminating it stops that node only (`ray stop`
-    # would also stop the test session's own Ray).
+    # --block keeps each node in its own foreground process, in its own process group with the GCS, raylet and
+    # workers it starts: killing that group stops that node only (`ray stop` would also stop the session's own Ray).
     logs = tmp_path_factory.mktemp("nodes")
     head = subprocess.Popen([RAY, "start", "--head", f"--port={port}", "--include-dashboard=false",
-                             f"--temp-dir={temp}", *common], stdout=open(logs / "head.log", "w"), stderr=subprocess.STDOUT, env=ENV)
+                             f"--temp-dir={temp}", *common], stdout=open(logs / "head.log", "w"), stderr=subprocess.STDOUT, env=ENV,
+                            start_new_session=True)
     _wait_for_port(port, head)  # the worker's `ray start` fails if the head's GCS does not answer yet
     worker = subprocess.Popen([RAY, "start", f"--address=127.0.0.1:{port}", *common],
-                              stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT, env=ENV)
+                              stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT, env=ENV,
+                              start_new_session=True)
     address = f"127.0.0.1:{port}"
     probe = ("import ray, sys; ray.init(address=sys.argv[1], log_to_driver=False); "
              "print(sum(n['Alive'] for n in ray.nodes()))")
@@ -46,19 +51,22 @@ def cluster(tmp_path_factory):
             break
         time.sleep(1)
     else:
-        for proc in (worker, head):
-            proc.terminate()
+        _stop(worker, head)
         pytest.fail(f"the two-node cluster did not come up: {out.stdout[-500:]} "
                     f"{(logs / 'worker.log').read_text()[-1500:]}")
     yield address
-    for proc in (worker, head):  # both stop at once: each takes its processes down (~30 s one after the other)
-        proc.terminate()
-    for proc in (worker, head):
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    _stop(worker, head)
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def _stop(*nodes: subprocess.Popen) -> None:
+    """SIGKILL to each node's process group: a terminated `ray start --block` stopped its processes one by one
+    with grace periods (31 s for the two nodes, measured); the test's output is already written."""
+    for proc in nodes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    for proc in nodes:
+        proc.wait(timeout=60)
 
 
 def _wait_for_port(port: int, head: subprocess.Popen, timeout: float = 120) -> None:
@@ -69,7 +77,7 @@ def _wait_for_port(port: int, head: subprocess.Popen, timeout: float = 120) -> N
             return
         except OSError:
             time.sleep(0.2)
-    head.terminate()
+    _stop(head)
     pytest.fail(f"the head node did not listen on {port} within {timeout:.0f} s")
 
 
