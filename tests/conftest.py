@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,32 @@ def ingested(ray_local, tmp_path_factory) -> str:
     out = str(tmp_path_factory.mktemp("ingested") / "ingest")
     run_ingest(load_config(None, ["tracking.enabled=false"]), str(REPO / "data" / "sample_posts.jsonl"), out)
     return out
+
+
+@dataclass
+class DemoRun:
+    output: Path
+    tracking_uri: str
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def run_offline_demo(tmp: Path, out: Path) -> DemoRun:
+    """The README's offline command as a newcomer types it, the tiny model built from nothing in `tmp`/cache."""
+    env = {**os.environ, "PSYLLM_CACHE": str(tmp / "cache")}
+    uri = f"sqlite:///{tmp}/mlflow.db"
+    started = time.time()
+    proc = subprocess.run(["make", "-s", "demo", "DEMO_CONFIG=conf/offline.yaml", f"DEMO_OUT={out}",
+                           f"DEMO_ARGS=tracking.tracking_uri={uri}"], cwd=REPO, capture_output=True, text=True,
+                          timeout=1500, env=env)
+    assert proc.returncode == 0, (proc.stdout[-3000:], proc.stderr[-3000:])
+    return DemoRun(out, uri, proc.stdout, proc.stderr, time.time() - started)
+
+
+@pytest.fixture(scope="session")
+def offline_demo(tmp_path_factory) -> DemoRun:
+    """One offline pipeline run (ingest -> ... -> evaluate on psyllm-tiny) for the session: the README test checks
+    it and reruns it, and tests that only read a stage's output read it here instead of running the stage again."""
+    tmp = tmp_path_factory.mktemp("offline-demo")
+    return run_offline_demo(tmp, tmp / "demo")

@@ -1,16 +1,14 @@
 """The README's commands work as written: the main command with the offline config runs the whole pipeline
 end to end from a fresh cache, and a second run resumes without redoing finished work (the test command is
 what CI itself runs)."""
-import os
 import re
-import subprocess
-import time
 from pathlib import Path
 
 import mlflow
 import pytest
 
 from psyllm.io.manifest import read_manifest
+from tests.conftest import run_offline_demo
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -22,24 +20,13 @@ def test_readme_names_exactly_the_two_make_targets():
     assert "make demo DEMO_CONFIG=conf/offline.yaml" in (REPO / "README.md").read_text()
 
 
-def _demo(tmp_path, out):
-    env = {**os.environ, "PSYLLM_CACHE": str(tmp_path / "cache")}  # the tiny model is built from nothing
-    args = [f"DEMO_ARGS=tracking.tracking_uri=sqlite:///{tmp_path}/mlflow.db"]
-    started = time.time()
-    proc = subprocess.run(["make", "-s", "demo", "DEMO_CONFIG=conf/offline.yaml", f"DEMO_OUT={out}", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=1500, env=env)
-    assert proc.returncode == 0, (proc.stdout[-3000:], proc.stderr[-3000:])
-    return proc.stdout, time.time() - started, proc.stderr
-
-
 # The console a newcomer sees: a progress line as each stage starts and ends, the summary table, warnings. Ray's,
 # vLLM's and DeepSpeed's logs (hundreds of lines before) go to <output>/logs/. Measured: 30 stdout, 9 stderr lines.
 MAX_STDOUT_LINES, MAX_STDERR_LINES = 45, 15
 
 
-def test_make_demo_offline_runs_the_whole_pipeline_then_resumes(tmp_path):
-    out = tmp_path / "demo"
-    stdout, _, stderr = _demo(tmp_path, out)
+def test_make_demo_offline_runs_the_whole_pipeline_then_resumes(offline_demo):
+    out, stdout, stderr = offline_demo.output, offline_demo.stdout, offline_demo.stderr
     assert "pipeline: done" in stdout and "report:" in stdout and "mlflow ui --backend-store-uri" in stdout
     assert len(stdout.splitlines()) <= MAX_STDOUT_LINES, stdout
     assert len(stderr.splitlines()) <= MAX_STDERR_LINES, stderr
@@ -56,7 +43,7 @@ def test_make_demo_offline_runs_the_whole_pipeline_then_resumes(tmp_path):
     assert (out / "evaluate" / "report.md").exists() and (out / "evaluate" / "dimensions.png").exists()
 
     # MLflow: one parent run, a child per stage, scores and the report on the evaluate child.
-    client = mlflow.MlflowClient(f"sqlite:///{tmp_path}/mlflow.db")
+    client = mlflow.MlflowClient(offline_demo.tracking_uri)
     runs = client.search_runs([client.get_experiment_by_name("psyllm-offline").experiment_id])
     parent = next(r for r in runs if r.data.tags.get("psyllm.stage") == "pipeline")
     children = {r.data.tags["psyllm.stage"]: r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id}
@@ -71,7 +58,8 @@ def test_make_demo_offline_runs_the_whole_pipeline_then_resumes(tmp_path):
 
     # A second run: every stage skipped, nothing served, nothing rewritten.
     before = {p: p.stat().st_mtime for p in out.rglob("manifest.json")}
-    stdout, seconds, _ = _demo(tmp_path, out)
+    again = run_offline_demo(out.parent, out)
+    stdout, seconds = again.stdout, again.seconds
     for stage in ("ingest", "synthesize", "filter", "export", "train", "evaluate"):
         assert re.search(rf"^\s+{stage}\s+skipped\b", stdout, re.M), (stage, stdout[-2000:])
     assert seconds < 120, seconds

@@ -1,4 +1,5 @@
-"""Synthesis end to end on Ray Data: the HTTP engine against a flaky local server, and real vLLM on CPU."""
+"""Synthesis end to end on Ray Data: the HTTP engine against a flaky local server, and real vLLM on CPU (read from
+the session's offline pipeline run)."""
 import json
 from pathlib import Path
 
@@ -78,12 +79,10 @@ def test_resume_skips_finished_samples(ingested, tmp_path):
     assert len(ids) == len(set(ids)) == len(posts)
 
 
-def test_real_vllm_engine_on_cpu_through_ray_data(ingested, tiny_model, tmp_path):
-    out = tmp_path / "synth"
-    model = [f"synthesize.{s}.engine.model={tiny_model}" for s in ("plan", "draft", "reason")]
-    args = ["synthesize", "-c", str(REPO / "conf/test/tiny_vllm.yaml"), "--input", ingested, "--output", str(out),
-            "--no-tracking", *model]
-    assert main(args) == 0
+def test_real_vllm_engine_on_cpu_through_ray_data(offline_demo):
+    """The session's offline pipeline run synthesized with vLLM on CPU through Ray Data (conf/offline.yaml): read
+    its output rather than run the stage again."""
+    out = offline_demo.output / "synthesize"
     m = read_manifest(str(out))
     c = m["counts"]
     assert c["samples"] == c["posts"] == c["dialogues"] + c["dead_letters"] > 0
@@ -95,7 +94,7 @@ def test_real_vllm_engine_on_cpu_through_ray_data(ingested, tiny_model, tmp_path
     # every finished dialogue went through the schemas (checked again below).
     assert not [d for d in dead if "not JSON" in d["error"]], [(d["error"], d.get("stage")) for d in dead[:3]]
     assert len(dialogues) >= c["posts"] // 2, [d["error"] for d in dead]
-    cfg = load_config(REPO / "conf/test/tiny_vllm.yaml").synthesize
+    cfg = load_config(REPO / "conf/offline.yaml").synthesize
     for d in dialogues:
         for r in d["rounds"]:
             jsonschema.validate({"reasoning": r["counselor_reasoning"], "approach": r["approach"],
