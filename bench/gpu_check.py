@@ -31,6 +31,8 @@ os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
 from bench import serve as serve_bench  # noqa: E402
 from bench import synth as synth_bench  # noqa: E402
 from bench import train as train_bench  # noqa: E402
+from psyllm.config.schema import RuntimeConfig  # noqa: E402
+from psyllm.runtime.session import ray_session  # noqa: E402
 
 
 def _train_rows(model: str, label: str, args, tmp: str) -> list[tuple]:
@@ -89,13 +91,16 @@ def _models(args, tmp: str) -> list[tuple[str, str]]:
              str(build_shaped_model("qwen3-8b", os.path.join(tmp, "q8"), layers=args.layers_8b, device="cuda")))]
 
 
-def _guarded(name: str, fn) -> list[tuple]:
-    """A failing check is a row that says so, not a lost table."""
+def _guarded(name: str, fn, seconds: dict) -> list[tuple]:
+    """A failing check is a row that says so, not a lost table. Its wall time goes into `seconds`."""
+    started = time.time()
     try:
         return fn()
     except Exception as exc:  # noqa: BLE001 - report and keep going: the table is the product of the run
         traceback.print_exc()
         return [(name, f"FAILED: {type(exc).__name__}: {str(exc)[:60]}", "-", None)]
+    finally:
+        seconds[name] = time.time() - started
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,17 +127,18 @@ def main(argv: list[str] | None = None) -> int:
                            ("concurrency", 8, 64), ("serve_tokens", 8, 64)):
         if getattr(args, key) is None:
             setattr(args, key, tiny if small else gpu)
-    checks, rows, started = set(args.checks.split(",")), [], time.time()
-    with tempfile.TemporaryDirectory() as tmp:
+    checks, rows, seconds, started = set(args.checks.split(",")), [], {}, time.time()
+    # One Ray for every check (each bench reuses a running one): three starts and stops cost ~10 s on 2 cores.
+    with tempfile.TemporaryDirectory() as tmp, ray_session(RuntimeConfig()):
         models = _models(args, tmp)
         for label, model in models:
             if "train" in checks:
-                rows += _guarded(f"SFT {label}", lambda: _train_rows(model, label, args, tmp))
+                rows += _guarded(f"SFT {label}", lambda: _train_rows(model, label, args, tmp), seconds)
         small_model = models[0][1]
         if "synth" in checks:
-            rows += _guarded("synthesis", lambda: _synth_rows(small_model, args))
+            rows += _guarded("synthesis", lambda: _synth_rows(small_model, args), seconds)
         if "serve" in checks:
-            rows += _guarded("serve", lambda: _serve_rows(small_model, args))
+            rows += _guarded("serve", lambda: _serve_rows(small_model, args), seconds)
     device = "CPU (--tiny)" if small else "GPU"
     print(f"\npsyllm GPU check on {device}: seq {args.seq_len}, micro-batch {args.micro_batch}, {args.steps} steps, "
           f"{args.workers} worker(s); {time.time() - started:.0f} s")
@@ -140,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, base, ours, ratio in rows:
         print(f"{name:<34} {base:>28} {ours:>20} {'-' if ratio is None else f'{ratio:.2f}':>16}")
     print("baselines: plain PyTorch loop (SFT), raw vllm.LLM.chat (synthesis), engine called directly (serve)")
+    print("wall seconds per check (both sides): " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()))
     return 1 if any(str(r[1]).startswith("FAILED") for r in rows) else 0
 
 

@@ -187,13 +187,13 @@ async def client_warmup(c) -> None:
 
 
 def served(args) -> dict:
-    import ray
     from ray import serve
 
     from psyllm.config import load_config
+    from psyllm.config.schema import RuntimeConfig
     from psyllm.runtime.serve import start
+    from psyllm.runtime.session import ray_session
 
-    ray.init(num_cpus=max(4, os.cpu_count() or 1), include_dashboard=False, log_to_driver=False)
     # The judge route serves the same engine, so streaming is measured with and without the counselor's screen.
     mem = 0.1 if args.engine == "vllm" and not args.gpu else 0.85
     judge = [f"serve.judge.{k}" for k in (
@@ -206,13 +206,13 @@ def served(args) -> dict:
         "serve.counselor.autoscaling.min_replicas=1", "serve.counselor.autoscaling.max_replicas=1",
         f"serve.counselor.max_batch_size={args.concurrency}", f"serve.counselor.max_ongoing_requests={args.concurrency}",
         f"serve.counselor.max_queued_requests={4 * args.concurrency}"])
-    try:
-        url = start(cfg)
-        return (asyncio.run(_http_clients(url, args)), asyncio.run(_sse_clients(url, args, "psyllm-counselor")),
-                asyncio.run(_sse_clients(url, args, "psyllm-judge")))
-    finally:
-        serve.shutdown()
-        ray.shutdown()
+    with ray_session(RuntimeConfig()):  # the caller's Ray (bench/gpu_check.py), else a local one
+        try:
+            url = start(cfg)
+            return (asyncio.run(_http_clients(url, args)), asyncio.run(_sse_clients(url, args, "psyllm-counselor")),
+                    asyncio.run(_sse_clients(url, args, "psyllm-judge")))
+        finally:
+            serve.shutdown()
 
 
 def _replica_states(app: str) -> dict:
@@ -266,13 +266,13 @@ async def _scaling_run(url: str, args, app: str) -> tuple[list, dict, dict]:
 
 def autoscaled(args) -> tuple[dict, dict, dict]:
     """The counselor with 1-2 replicas under sustained load: per-phase latency, statuses, replica timeline."""
-    import ray
     from ray import serve
 
     from psyllm.config import load_config
+    from psyllm.config.schema import RuntimeConfig
     from psyllm.runtime.serve import start
+    from psyllm.runtime.session import ray_session
 
-    ray.init(num_cpus=max(4, os.cpu_count() or 1), include_dashboard=False, log_to_driver=False)
     auto = {"min_replicas": 1, "max_replicas": 2, "target_ongoing_requests": args.autoscale_target,
             "upscale_delay_s": args.upscale_delay, "downscale_delay_s": args.downscale_delay,
             "metrics_interval_s": 0.5, "look_back_period_s": 2}
@@ -283,12 +283,12 @@ def autoscaled(args) -> tuple[dict, dict, dict]:
         f"serve.counselor.engine.placement.num_gpus={0.5 if args.gpu else 0}",
         "serve.counselor.engine.placement.num_cpus=1",
         *(f"serve.counselor.autoscaling.{k}={v}" for k, v in auto.items())])
-    try:
-        url = start(cfg, name="psyllm-autoscale")
-        sent, codes, events = asyncio.run(_scaling_run(url, args, "psyllm-autoscale"))
-    finally:
-        serve.shutdown()
-        ray.shutdown()
+    with ray_session(RuntimeConfig()):
+        try:
+            url = start(cfg, name="psyllm-autoscale")
+            sent, codes, events = asyncio.run(_scaling_run(url, args, "psyllm-autoscale"))
+        finally:
+            serve.shutdown()
     bounds = {"before": (0.0, events.get("decided", float("inf"))),
               "during": (events.get("decided", float("inf")), events.get("running2", float("inf"))),
               "after": (events.get("running2", float("inf")), events["load_ended"])}

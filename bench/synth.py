@@ -154,13 +154,23 @@ class _Batch(_Stamp):
 
 
 def run_pipeline(args, dialogues, scheduling: str) -> dict:
+    from psyllm.config.schema import RuntimeConfig
+    from psyllm.runtime.session import ray_session
+
+    t0 = time.perf_counter()
+    with ray_session(RuntimeConfig()):  # the caller's Ray (bench/gpu_check.py), else a local one
+        rows = _pipeline_rows(args, dialogues, scheduling)
+    e2e = time.perf_counter() - t0
+    last = max(rows, key=lambda r: r["end"])
+    return {"tokens": sum(r["tokens"] for r in rows), "gen_s": last["end"] - min(r["start"] for r in rows),
+            "e2e_s": e2e, "cpu_s": last["cpu"]}
+
+
+def _pipeline_rows(args, dialogues, scheduling: str) -> list[dict]:
     import ray
 
     from psyllm.runtime.data import engine_remote_args
 
-    t0 = time.perf_counter()
-    ray.init(num_cpus=max(4, os.cpu_count() or 1), num_gpus=0 if args.device == "cpu" else 1, include_dashboard=False,
-             log_to_driver=False)
     cfg = engine_config(args)
     ds = ray.data.from_items(dialogues)
     common = dict(batch_format="pyarrow", batch_size=args.batch_size, num_cpus=cfg.placement.num_cpus,
@@ -172,12 +182,7 @@ def run_pipeline(args, dialogues, scheduling: str) -> dict:
             compute=ray.data.ActorPoolStrategy(size=1, max_concurrent_calls_per_actor=calls), **common)
     else:
         ds = ds.map_batches(_Batch, fn_constructor_args=(cfg,), compute=ray.data.ActorPoolStrategy(size=1), **common)
-    rows = ds.take_all()
-    e2e = time.perf_counter() - t0
-    ray.shutdown()
-    last = max(rows, key=lambda r: r["end"])
-    return {"tokens": sum(r["tokens"] for r in rows), "gen_s": last["end"] - min(r["start"] for r in rows),
-            "e2e_s": e2e, "cpu_s": last["cpu"]}
+    return ds.take_all()
 
 
 def main() -> None:
