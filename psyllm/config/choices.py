@@ -37,6 +37,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("PipelineConfig", "stages"): STAGES,  # each element
     ("FilterConfig", "filters"): FILTERS,  # each element
     ("DedupConfig", "backend"): ("auto", "ray", "driver"),
+    ("DialogueDedupConfig", "backend"): ("auto", "ray", "driver"),
     ("ExportConfig", "backend"): ("auto", "ray", "driver"),
 }
 

@@ -266,6 +266,11 @@ class DialogueDedupConfig:
     num_perm: int = 128
     shingle_words: int = 5
     seed: int = 1
+    # As ingest's dedup: "ray", clusters by Ray Data shuffles (flat driver memory); "driver", resolved in one process
+    # (memory grows with the dialogues); "auto", the driver up to `driver_max_rows` candidates, Ray above. The Ray
+    # plan's fixed cost (five 16-partition shuffles) was 9 s of a 24 s filter of 42 dialogues here.
+    backend: str = "auto"
+    driver_max_rows: int = 200_000
 
 
 @dataclass

@@ -3,23 +3,26 @@ then the LLM judge in an engine actor pool; kept/ and rejected/ (every failed cr
 from __future__ import annotations
 
 import json
+import logging
 
 import pyarrow as pa
 
 from psyllm.config.schema import FilterConfig, PsyllmConfig, SafetySettings
 from psyllm.engines.inflight import continuous
 from psyllm.filters.base import check
-from psyllm.filters.dedup import as_dedup, candidate_keys, keyed_verdicts
+from psyllm.filters.dedup import as_dedup, candidate_keys, keyed_verdicts, resolve_in_driver
 from psyllm.filters.pipeline import (ContinuousJudgeWorker, DeterministicWorker, JudgeWorker, PassRates,
                                     add_verdicts)
 from psyllm.io.filesystem import filesystem, join, remove_tree
 from psyllm.io.manifest import StageResult, require_finished
-from psyllm.io.shards import ShardWriter
+from psyllm.io.shards import ShardWriter, iter_batches
 from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
 from psyllm.runtime.data import AsyncRowsAdapter, RowsAdapter, continuous_map, engine_map_args, read_shards
 from psyllm.runtime.dedup import by_key, find_duplicates, union
 from psyllm.runtime.session import configure_data_context, ray_session
+
+log = logging.getLogger(__name__)
 
 
 def _mark_duplicates(rows: list[dict], dups: dict) -> list[dict]:
@@ -80,9 +83,22 @@ def _mark_block(block):
     return pa.Table.from_pylist(marked, schema=FILTER_STATE_SCHEMA)
 
 
-def _with_dedup(staging: str, fcfg: FilterConfig, storage):
-    """Staged candidates marked unique or duplicate: clusters found and joined on Ray Data (psyllm.runtime.dedup),
-    so the driver holds nothing per dialogue."""
+def _mark_batch(batch: pa.Table, dups: dict) -> pa.Table:
+    return pa.Table.from_pylist(_mark_duplicates(batch.to_pylist(), dups), schema=FILTER_STATE_SCHEMA)
+
+
+def _with_dedup(staging: str, fcfg: FilterConfig, storage, rows: int):
+    """Staged candidates marked unique or duplicate: clusters resolved in this process (backend "driver"), or
+    found and joined on Ray Data (psyllm.runtime.dedup), so the driver holds nothing per dialogue ("ray")."""
+    backend = fcfg.dedup.backend
+    if backend == "auto":
+        backend = "driver" if rows <= fcfg.dedup.driver_max_rows else "ray"
+    log.info("filter: duplicate clusters of %d dialogues on the %s backend", rows, backend)
+    if backend == "driver":
+        keys = [candidate_keys(pa.Table.from_batches([b]))
+                for b in iter_batches(staging, storage, columns=["sample_id", "text_sha", "minhash", "failures"])]
+        dups = resolve_in_driver(keys, fcfg.dedup) if keys else {}
+        return read_shards(staging, storage).map_batches(_mark_batch, fn_kwargs={"dups": dups}, batch_format="pyarrow")
     dcfg = as_dedup(fcfg.dedup)
     keys = read_shards(staging, storage).map_batches(candidate_keys, batch_format="pyarrow")
     verdicts = find_duplicates(keys, dcfg, rename=False).map_batches(keyed_verdicts, batch_format="pyarrow")
@@ -115,7 +131,7 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             writer.write_batch(batch)
         writer.close()
-        ds = _with_dedup(staging, fcfg, storage) if "dedup" in fcfg.filters else read_shards(staging, storage)
+        ds = _with_dedup(staging, fcfg, storage, writer.rows) if "dedup" in fcfg.filters else read_shards(staging, storage)
         if "judge" in fcfg.filters:
             ds = _judge_stage(ds, fcfg)
         kept = ShardWriter(join(output_uri, "kept"), FILTERED_SCHEMA, cfg.output.shard_rows, storage)
