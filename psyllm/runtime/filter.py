@@ -1,4 +1,4 @@
-"""Filtering on Ray Data: deterministic filters in a CPU actor pool, dedup clusters by Ray Data shuffles,
+"""Filtering on Ray Data: deterministic filters on Ray tasks, dedup clusters by Ray Data shuffles,
 then the LLM judge in an engine actor pool; kept/ and rejected/ (every failed criterion with its reason)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 
 import pyarrow as pa
 
-from psyllm.config.schema import FilterConfig, PsyllmConfig, SafetySettings
+from psyllm.config.schema import FilterConfig, PsyllmConfig
 from psyllm.engines.inflight import continuous
 from psyllm.filters.base import check
 from psyllm.filters.dedup import as_dedup, candidate_keys, keyed_verdicts, resolve_in_driver
@@ -18,7 +18,7 @@ from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.shards import ShardWriter, iter_batches
 from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import FILTER_STATE_SCHEMA, FILTERED_SCHEMA
-from psyllm.runtime.data import AsyncRowsAdapter, RowsAdapter, continuous_map, engine_map_args, read_shards
+from psyllm.runtime.data import AsyncRowsAdapter, RowsAdapter, continuous_map, engine_map_args, map_rows, read_shards
 from psyllm.runtime.dedup import by_key, find_duplicates, union
 from psyllm.runtime.session import configure_data_context, ray_session
 
@@ -36,13 +36,6 @@ def _mark_duplicates(rows: list[dict], dups: dict) -> list[dict]:
         add_verdicts(row, [check("dedup", "unique", dup is None,
                                  f"near duplicate of {dup[0]} (similarity {dup[1]:.2f})" if dup else "")])
     return rows
-
-
-class _Deterministic(RowsAdapter):
-    schema = FILTER_STATE_SCHEMA
-
-    def __init__(self, cfg: FilterConfig, safety: SafetySettings):
-        super().__init__(DeterministicWorker(cfg, safety))
 
 
 class _Judge(RowsAdapter):
@@ -112,8 +105,6 @@ WRITES = ("_staging/part-*.parquet", "kept/part-*.parquet", "rejected/part-*.par
 
 
 def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
-    import ray.data
-
     fcfg, storage = cfg.filter, cfg.storage
     upstream = require_finished(input_uri, "dialogues", "synthesize (or import)", storage)
     out = StageOutput("filter", fcfg, cfg, output_uri, (upstream["fingerprint"],), writes=WRITES, guard=(input_uri,),
@@ -125,9 +116,8 @@ def run_filter(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     with ray_session(cfg.runtime):
         configure_data_context(cfg.runtime)
         ds = read_shards(join(input_uri, "dialogues"), storage)
-        ds = ds.map_batches(_Deterministic, fn_constructor_args=(fcfg, cfg.safety), batch_format="pyarrow",
-                            batch_size=cfg.runtime.batch_size, num_cpus=cfg.runtime.actor_cpus,
-                            compute=ray.data.ActorPoolStrategy(size=cfg.runtime.concurrency))
+        ds = map_rows(ds, DeterministicWorker, (fcfg, cfg.safety), FILTER_STATE_SCHEMA, cfg.runtime.concurrency,
+                      batch_size=cfg.runtime.batch_size, num_cpus=cfg.runtime.actor_cpus)
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             writer.write_batch(batch)
         writer.close()

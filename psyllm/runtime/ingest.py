@@ -1,4 +1,4 @@
-"""Ingest on Ray Data: raw rows (a custom streaming datasource) -> PostProcessor actors -> staged shards,
+"""Ingest on Ray Data: raw rows (a custom streaming datasource) -> PostProcessor on Ray tasks -> staged shards,
 then duplicate clusters on Ray Data (psyllm.runtime.dedup) and posts/, quarantine/, duplicates/ and the manifest
 written from a stream of finished rows: the driver holds one batch and counters, whatever the input size."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections import Counter
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from psyllm.config.schema import DedupConfig, IngestConfig, PsyllmConfig, StorageConfig
+from psyllm.config.schema import DedupConfig, PsyllmConfig, StorageConfig
 from psyllm.ingest import quarantine as q
 from psyllm.ingest.finalize import (KEY_COLUMNS, ROW_COLUMNS, ROW_UNION, annotate, annotated_in_driver, keyed_rows,
                                     keyed_verdicts, staged_keys, write_final)
@@ -20,7 +20,7 @@ from psyllm.io.readers import InputError, file_digest, iter_raw_rows, list_input
 from psyllm.io.shards import ShardWriter
 from psyllm.io.stage_output import StageOutput
 from psyllm.records import QUARANTINE_SCHEMA, STAGED_SCHEMA
-from psyllm.runtime.data import RowsAdapter, read_shards
+from psyllm.runtime.data import map_rows, read_shards
 from psyllm.runtime.dedup import by_key, find_duplicates, union
 from psyllm.runtime.session import configure_data_context, ray_session
 
@@ -56,13 +56,6 @@ def _raw_datasource(files: list[str], storage: StorageConfig, block_rows: int):
     return RawRowsDatasource()
 
 
-class _ProcessBatch(RowsAdapter):
-    schema = STAGED_SCHEMA
-
-    def __init__(self, cfg: IngestConfig, route_at: str):
-        super().__init__(PostProcessor(cfg, route_at))
-
-
 # What ingest writes under its output: the record of it is what a rerun may clear (psyllm/io/ownership.py).
 WRITES = ("posts/part-*.parquet", "quarantine/part-*.parquet", "duplicates/part-*.parquet", "_staging/part-*.parquet")
 
@@ -92,11 +85,8 @@ def run_ingest(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
     with ray_session(runtime):
         configure_data_context(runtime)
         ds = ray.data.read_datasource(_raw_datasource(files, storage, runtime.batch_size))
-        ds = ds.map_batches(
-            _ProcessBatch, fn_constructor_args=(cfg.ingest, cfg.safety.route_at), batch_format="pyarrow",
-            batch_size=runtime.batch_size, num_cpus=runtime.actor_cpus,
-            compute=ray.data.ActorPoolStrategy(size=runtime.concurrency),
-        )
+        ds = map_rows(ds, PostProcessor, (cfg.ingest, cfg.safety.route_at), STAGED_SCHEMA, runtime.concurrency,
+                      batch_size=runtime.batch_size, num_cpus=runtime.actor_cpus)
         read, reasons, staged_chars = _drain(ds, staged, quarantined)
         staged.close()
         shards = {"quarantine": quarantined.close()}

@@ -13,7 +13,7 @@ from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.shards import ShardWriter, existing_shards
 from psyllm.io.stage_output import StageOutput, input_entry
 from psyllm.records import DEAD_LETTER_SCHEMA, DIALOGUE_SCHEMA, SYNTH_STATE_SCHEMA
-from psyllm.runtime.data import AsyncRowsAdapter, RowsAdapter, continuous_map, engine_map_args, read_shards
+from psyllm.runtime.data import AsyncRowsAdapter, RowsAdapter, continuous_map, engine_map_args, map_rows, read_shards
 from psyllm.runtime.session import configure_data_context, ray_session
 from psyllm.synthesis.samples import expand_post, provenance, synth_fingerprint, to_dead_letter, to_dialogue
 from psyllm.synthesis.worker import ContinuousSynthesisWorker, SynthesisWorker, continuous, stage_groups
@@ -22,13 +22,9 @@ log = logging.getLogger(__name__)
 POST_COLUMNS = ["post_id", "text", "route", "risk_level"]
 
 
-class _Expand(RowsAdapter):
+def _expander(cfg: SynthesizeConfig, fp: str, done: frozenset):
     """Posts -> working rows, minus samples a previous run already finished."""
-
-    schema = SYNTH_STATE_SCHEMA
-
-    def __init__(self, cfg: SynthesizeConfig, fp: str, done: frozenset):
-        super().__init__(lambda posts: [r for post in posts for r in expand_post(post, cfg, fp) if r["sample_id"] not in done])
+    return lambda posts: [r for post in posts for r in expand_post(post, cfg, fp) if r["sample_id"] not in done]
 
 
 class _SynthBatch(RowsAdapter):
@@ -63,8 +59,6 @@ WRITES = ("dialogues/part-*.parquet", "dead_letter/part-*.parquet")
 
 def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResult:
     """Ingest output at `input_uri` -> dialogues/ and dead_letter/ under `output_uri`."""
-    import ray.data
-
     scfg, storage = cfg.synthesize, cfg.storage
     upstream = require_finished(input_uri, "posts", "ingest", storage)
     # Its own fingerprint (samples.py: engine placement left out); resume: finished samples are kept.
@@ -91,8 +85,7 @@ def run_synthesize(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageR
     with ray_session(cfg.runtime):
         configure_data_context(cfg.runtime)
         ds = read_shards(join(input_uri, "posts"), storage, POST_COLUMNS)
-        ds = ds.map_batches(_Expand, fn_constructor_args=(scfg, out.fingerprint, done), batch_format="pyarrow",
-                            compute=ray.data.ActorPoolStrategy(size=1), num_cpus=cfg.runtime.actor_cpus)
+        ds = map_rows(ds, _expander, (scfg, out.fingerprint, done), SYNTH_STATE_SCHEMA, 1, num_cpus=cfg.runtime.actor_cpus)
         for group in stage_groups(scfg):
             ds = _engine_stage(ds, scfg, group, cfg.safety.locale)
         written = set()  # a rerun batch of a replica that died may repeat rows another call already returned
