@@ -11,6 +11,7 @@ RISK_LEVELS = ("none", "low", "moderate", "high", "imminent")  # psyllm.safety.a
 SCHEDULINGS = ("continuous", "batch")  # how engine requests are fed: psyllm.engines.inflight
 IMPORT_FORMATS = ("openr1-psy", "cpsycoun", "esconv", "counsel-chat", "psyqa", "messages", "sharegpt")
 RUBRICS = ("cpsycoune", "psyllm")
+BACKENDS = ("auto", "ray", "driver")  # where a stage's global step runs: Ray Data shuffles, or the driver
 FILTERS = ("structure", "quality", "safety", "dedup", "judge")  # psyllm.filters.registry builds them by these names
 # Run after every per-dialogue filter, in this order: dedup needs all dialogues at once, and the judge (an engine
 # call per dialogue) then sees only what the cheaper filters kept.
@@ -36,10 +37,17 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("ImportConfig", "format"): IMPORT_FORMATS,
     ("PipelineConfig", "stages"): STAGES,  # each element
     ("FilterConfig", "filters"): FILTERS,  # each element
-    ("DedupConfig", "backend"): ("auto", "ray", "driver"),
-    ("DialogueDedupConfig", "backend"): ("auto", "ray", "driver"),
-    ("ExportConfig", "backend"): ("auto", "ray", "driver"),
+    ("DedupConfig", "backend"): BACKENDS,
+    ("DialogueDedupConfig", "backend"): BACKENDS,
+    ("ExportConfig", "backend"): BACKENDS,
 }
+
+
+def resolve_backend(section, rows: int) -> str:
+    """A section's `backend`, "auto" resolved by its input: the driver up to `driver_max_rows` rows, Ray above."""
+    if section.backend != "auto":
+        return section.backend
+    return "driver" if rows <= section.driver_max_rows else "ray"
 
 
 def bad_choices(cfg, path: str = "") -> list[str]:

@@ -23,13 +23,6 @@ WRITES = (*(f"parquet/{s}/part-*.parquet" for s in SPLITS), *(f"messages/{s}.jso
 _BATCH_ROWS = 1024  # rows rendered and written at a time by the driver backend
 
 
-def backend_for(ecfg: ExportConfig, rows: int) -> str:
-    """`export.backend`, with "auto" resolved by the number of kept dialogues."""
-    if ecfg.backend != "auto":
-        return ecfg.backend
-    return "driver" if rows <= ecfg.driver_max_rows else "ray"
-
-
 def group_counts(reps: pa.Table) -> dict[str, int]:
     """Groups per split, from `representatives` rows."""
     return {s: pc.sum(pc.equal(reps["split"], s)).as_py() or 0 for s in SPLITS}

@@ -17,6 +17,7 @@ import logging
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from psyllm.config.choices import resolve_backend
 from psyllm.config.schema import ExportConfig, PsyllmConfig
 from psyllm.dedup.steps import mark_exact
 from psyllm.export.files import ExportWriter, render
@@ -24,7 +25,7 @@ from psyllm.export.grouping import (GROUP_UNION, LINK_COLUMNS, TEXT_COLUMNS, as_
                                     component_labels, exact_edges, representatives, sample_nodes, shared_keys,
                                     star_edges)
 from psyllm.export.splits import SPLITS, apply_moves, fill_empty, per_split
-from psyllm.export.stage import WRITES, backend_for, export_in_driver, finish_files
+from psyllm.export.stage import WRITES, export_in_driver, finish_files
 from psyllm.io.filesystem import join
 from psyllm.io.manifest import StageResult, require_finished
 from psyllm.io.stage_output import StageOutput, input_entry
@@ -134,7 +135,7 @@ def run_export(cfg: PsyllmConfig, input_uri: str, output_uri: str) -> StageResul
         return out.done
     kept_uri = join(input_uri, "kept")
     rows = sum(s["rows"] for s in upstream["shards"]["kept"])
-    backend = backend_for(ecfg, rows)
+    backend = resolve_backend(ecfg, rows)
     log.info("export: split groups of %d dialogues on the %s backend", rows, backend)
     system = deployed_system_prompt(cfg.safety.locale, ecfg.system_prompt_version)
     writer = ExportWriter(output_uri, cfg.output.shard_rows, storage)

@@ -7,6 +7,7 @@ import logging
 
 import pyarrow as pa
 
+from psyllm.config.choices import resolve_backend
 from psyllm.config.schema import FilterConfig, PsyllmConfig
 from psyllm.engines.inflight import continuous
 from psyllm.filters.base import check
@@ -83,9 +84,7 @@ def _mark_batch(batch: pa.Table, dups: dict) -> pa.Table:
 def _with_dedup(staging: str, fcfg: FilterConfig, storage, rows: int):
     """Staged candidates marked unique or duplicate: clusters resolved in this process (backend "driver"), or
     found and joined on Ray Data (psyllm.runtime.dedup), so the driver holds nothing per dialogue ("ray")."""
-    backend = fcfg.dedup.backend
-    if backend == "auto":
-        backend = "driver" if rows <= fcfg.dedup.driver_max_rows else "ray"
+    backend = resolve_backend(fcfg.dedup, rows)
     log.info("filter: duplicate clusters of %d dialogues on the %s backend", rows, backend)
     if backend == "driver":
         keys = [candidate_keys(pa.Table.from_batches([b]))

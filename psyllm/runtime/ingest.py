@@ -9,6 +9,7 @@ from collections import Counter
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from psyllm.config.choices import resolve_backend
 from psyllm.config.schema import DedupConfig, PsyllmConfig, StorageConfig
 from psyllm.ingest import quarantine as q
 from psyllm.ingest.finalize import (KEY_COLUMNS, ROW_COLUMNS, ROW_UNION, annotate, annotated_in_driver, keyed_rows,
@@ -111,7 +112,7 @@ def _annotated(staging_uri: str, dcfg: DedupConfig, storage: StorageConfig, rows
     """Staged rows with their dedup verdicts, streamed: clusters found and joined onto the rows by Ray Data
     shuffles (backend "ray"), or resolved in this process (backend "driver", memory grows with the input;
     "auto" picks it up to `driver_max_rows` rows)."""
-    backend = dcfg.backend if dcfg.backend != "auto" else ("driver" if rows <= dcfg.driver_max_rows else "ray")
+    backend = resolve_backend(dcfg, rows)
     log.info("ingest: duplicate clusters of %d posts on the %s backend", rows, backend)
     if backend == "driver":
         return annotated_in_driver(staging_uri, dcfg, storage)
