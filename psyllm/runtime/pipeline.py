@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Callable
 
 from psyllm.config import ConfigError, to_dict
@@ -14,7 +15,7 @@ from psyllm.config.schema import PsyllmConfig
 from psyllm.io.filesystem import display_uri, join
 from psyllm.io.manifest import StageResult, read_manifest
 from psyllm.preflight import check_resources, preflight
-from psyllm.runtime.session import ray_session
+from psyllm.runtime.session import deferred_ray_session, ray_session
 from psyllm.stage_runner import run_stage
 from psyllm.stages import ORDER, STAGES
 from psyllm.tracking import pipeline_run, stage_run
@@ -66,7 +67,8 @@ def _serve(cfg: PsyllmConfig, out: str, parent_id: str | None, result: PipelineR
         if eval_done and "evaluate" in cfg.pipeline.stages:
             run.set_tags({"psyllm.skipped": "True", "psyllm.url": url})
             return
-        result.served_url = start(served)
+        with ray_session(cfg.runtime):  # the pipeline's Ray, started here if no stage before needed it
+            result.served_url = start(served)
         run.set_tags({"psyllm.url": result.served_url, "psyllm.skipped": "False"})
 
 
@@ -79,6 +81,13 @@ def _preflight(cfg: PsyllmConfig, output_uri: str) -> None:
         raise ConfigError("preflight: " + "; ".join(problems))
 
 
+def _check_cluster(cfg: PsyllmConfig, ray) -> None:
+    """The resources every stage asks for, checked once Ray is up (before the first stage's work)."""
+    missing = check_resources(cfg, ray.cluster_resources())
+    if missing:
+        raise ConfigError("preflight: " + "; ".join(missing))
+
+
 def run_pipeline(cfg: PsyllmConfig, output_uri: str, progress: Callable[[str], None] = log.info) -> PipelineResult:
     """`progress` gets one line as each stage starts and one as it ends (the CLI prints them)."""
     stages = list(cfg.pipeline.stages)
@@ -87,10 +96,9 @@ def run_pipeline(cfg: PsyllmConfig, output_uri: str, progress: Callable[[str], N
     result = PipelineResult(output_uri)
     started = time.time()
     inputs = _inputs(cfg, output_uri)
-    with pipeline_run(cfg.tracking, "pipeline") as parent, ray_session(cfg.runtime) as ray:
-        missing = check_resources(cfg, ray.cluster_resources())
-        if missing:
-            raise ConfigError("preflight: " + "; ".join(missing))
+    # Ray starts with the first stage that needs it: a rerun of finished stages starts none.
+    with pipeline_run(cfg.tracking, "pipeline") as parent, \
+            deferred_ray_session(cfg.runtime, on_start=partial(_check_cluster, cfg)):
         result.run_id = parent.run_id
         parent.log_params({"pipeline.input": cfg.pipeline.input, "pipeline.stages": ",".join(stages),
                            "pipeline.output": display_uri(output_uri)})

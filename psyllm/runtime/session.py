@@ -5,6 +5,7 @@ import contextlib
 import logging
 import os
 from pathlib import Path
+from typing import Callable
 
 from psyllm import console
 from psyllm.config.schema import RuntimeConfig
@@ -92,14 +93,7 @@ def _start_local(ray, cfg: RuntimeConfig) -> None:
     console.link_ray_logs(context.address_info.get("session_dir"))
 
 
-@contextlib.contextmanager
-def ray_session(cfg: RuntimeConfig):
-    """Reuse an initialised Ray, join `cfg.address`, or start a local one on 127.0.0.1 (shut down on exit)."""
-    import ray
-
-    if ray.is_initialized():
-        yield ray
-        return
+def _open(ray, cfg: RuntimeConfig) -> None:
     address = cfg.address or os.environ.get("RAY_ADDRESS")
     console.route_library_loggers()  # before init: Ray logs its own start
     if address:
@@ -107,10 +101,63 @@ def ray_session(cfg: RuntimeConfig):
         ray.init(address=address, log_to_driver=console.verbose())
     else:
         _start_local(ray, cfg)
+
+
+class DeferredSession:
+    """Ray for a run of several stages, started by the first stage that opens `ray_session` (a rerun whose stages
+    are all finished starts none); `on_start(ray)` runs once it is up."""
+
+    def __init__(self, cfg: RuntimeConfig, on_start: Callable | None = None):
+        self.cfg, self.on_start, self.started = cfg, on_start, False
+
+    def start(self):
+        import ray
+
+        if not self.started:
+            if not ray.is_initialized():
+                _open(ray, self.cfg)
+                self.started = True  # ours to shut down
+            if self.on_start:
+                self.on_start(ray)
+                self.on_start = None
+        return ray
+
+
+_deferred: list[DeferredSession] = []
+
+
+@contextlib.contextmanager
+def ray_session(cfg: RuntimeConfig):
+    """Reuse an initialised Ray, join `cfg.address`, or start a local one on 127.0.0.1 (shut down on exit). Inside
+    `deferred_ray_session`, start that one instead: it outlives this stage."""
+    import ray
+
+    if _deferred:
+        yield _deferred[-1].start()
+        return
+    if ray.is_initialized():
+        yield ray
+        return
+    _open(ray, cfg)
     try:
         yield ray
     finally:
         ray.shutdown()
+
+
+@contextlib.contextmanager
+def deferred_ray_session(cfg: RuntimeConfig, on_start: Callable | None = None):
+    """A `DeferredSession` for the stages run inside it; shut down at its end if it started Ray."""
+    import ray
+
+    session = DeferredSession(cfg, on_start)
+    _deferred.append(session)
+    try:
+        yield session
+    finally:
+        _deferred.remove(session)
+        if session.started:
+            ray.shutdown()
 
 
 def configure_data_context(cfg: RuntimeConfig) -> None:

@@ -56,11 +56,13 @@ def test_make_demo_offline_runs_the_whole_pipeline_then_resumes(offline_demo):
     assert "evaluate/report.md" in {a.path for a in client.list_artifacts(evaluation.info.run_id, "evaluate")}
     assert children["train"].data.tags.get("psyllm.registered_model") == "psyllm-counselor"
 
-    # A second run: every stage skipped, nothing served, nothing rewritten.
+    # A second run: every stage skipped, nothing served, nothing rewritten, and no Ray started.
     before = {p: p.stat().st_mtime for p in out.rglob("manifest.json")}
     again = run_offline_demo(out.parent, out)
     stdout, seconds = again.stdout, again.seconds
     for stage in ("ingest", "synthesize", "filter", "export", "train", "evaluate"):
         assert re.search(rf"^\s+{stage}\s+skipped\b", stdout, re.M), (stage, stdout[-2000:])
+    assert "Started a local Ray instance" in log.read_text()
+    assert not any("Started a local Ray" in p.read_text() for p in set(logs.glob("run-*.log")) - {log})
     assert seconds < 120, seconds
     assert before == {p: p.stat().st_mtime for p in out.rglob("manifest.json")}

@@ -1,6 +1,8 @@
 """psyllm's own local Ray: loopback only, Ray's default (token) auth left alone."""
 import os
 
+import pytest
+
 from psyllm.config.schema import RuntimeConfig
 from psyllm.runtime import session
 
@@ -62,3 +64,14 @@ def test_a_local_ray_polls_ray_train_workers_every_half_second():
 
     assert float(session.LOCAL_RAY_ENV[constants.HEALTH_CHECK_INTERVAL_S_ENV_VAR]) == 0.5
     assert "HEALTH_CHECK_INTERVAL_S_ENV_VAR" in inspect.getsource(TrainController.__init__)
+
+
+def test_a_deferred_session_starts_no_ray_until_a_stage_opens_one():
+    """`psyllm run` defers Ray to the first stage that needs it, so a rerun of finished stages starts none (the
+    README test checks that a first run starts one and its rerun does not)."""
+    import ray
+
+    assert not ray.is_initialized()
+    with session.deferred_ray_session(RuntimeConfig(), on_start=lambda r: pytest.fail("nothing asked for Ray")) as s:
+        assert not s.started and not ray.is_initialized()
+    assert not ray.is_initialized()
