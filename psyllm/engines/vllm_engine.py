@@ -89,7 +89,10 @@ class VLLMGenerator:
     def __init__(self, cfg: EngineConfig, seed: int = 0):
         from vllm import LLM
 
+        import torch
+
         self.cfg, self.model_id = cfg, cfg.model
+        self._torch_threads = torch.get_num_threads()  # an in-process engine sets this process's to 1
         self.llm = LLM(**_engine_kwargs(cfg, seed))
         self.tokenizer = self.llm.get_tokenizer()
         self.per_request_seed = _per_request_seed()
@@ -110,9 +113,12 @@ class VLLMGenerator:
         return responses  # type: ignore[return-value]
 
     def shutdown(self) -> None:
-        """Stop the engine-core process now: left to garbage collection, a process that ends can wait for it forever
-        at exit (multiprocessing joins its children)."""
+        """Stop the engine now: left to garbage collection, a process that ends can wait forever at exit for an
+        engine-core child (multiprocessing joins its children). The process gets its torch threads back."""
+        import torch
+
         self.llm.llm_engine.engine_core.shutdown()
+        torch.set_num_threads(self._torch_threads)
 
 
 class AsyncVLLMGenerator:

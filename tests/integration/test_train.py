@@ -101,7 +101,7 @@ def test_train_overfits_resumes_and_exports(ray_local, exported, tiny_model, tmp
     assert os.path.exists(os.path.join(model_dir, "model.safetensors")) and tok.chat_template
 
     # psyllm's own vLLM engine loads the export; on CPU it runs in the calling process (no executor worker).
-    script = ("import json\nif __name__ == '__main__':\n"
+    script = ("import json\nimport torch\nif __name__ == '__main__':\n    threads = torch.get_num_threads()\n"
               "    from psyllm.config.schema import EngineConfig, VLLMOptions\n"
               "    from psyllm.engines.base import ChatRequest, Sampling\n"
               "    from psyllm.engines.vllm_engine import VLLMGenerator\n"
@@ -110,12 +110,15 @@ def test_train_overfits_resumes_and_exports(ray_local, exported, tiny_model, tmp
               "    r = gen.generate([ChatRequest([{'role': 'user', 'content': 'hello'}], Sampling(max_tokens=8))])[0]\n"
               "    print(json.dumps({'tokens': r.completion_tokens, 'error': r.error,\n"
               "                      'client': type(gen.llm.llm_engine.engine_core).__name__}))\n"
-              "    gen.shutdown()\n")
+              "    gen.shutdown()\n"
+              "    print(json.dumps({'threads': [threads, torch.get_num_threads()]}))\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith('{"tokens"')))  # vLLM logs to stdout too
     assert result["tokens"] > 0 and result["error"] is None, result
     assert result["client"] == "InprocClient", result
+    threads = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith('{"threads"')))["threads"]
+    assert threads[0] == threads[1], threads  # vLLM sets 1 for its run in this process; shutdown gives them back
 
 
 def test_lora_to_s3(ray_local, exported, tiny_model, s3_endpoint, tmp_path):
