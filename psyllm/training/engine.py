@@ -149,3 +149,21 @@ class DeepSpeedTrainer:
                 pass  # the base model has no generation config
         tokenizer.save_pretrained(out_dir)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build_cpu_ops() -> list[str]:
+    """Compile the op DeepSpeed JIT-builds on its first CPU run (the shared-memory collectives, ~20 s of g++ on 2
+    cores) into TORCH_EXTENSIONS_DIR, as DeepSpeed's DS_BUILD_OPS would at install; nothing to do on GPUs."""
+    from deepspeed.accelerator import get_accelerator
+
+    if get_accelerator().device_name() != "cpu":
+        return []
+    builder = get_accelerator().create_op_builder("ShareMemCommBuilder")
+    if builder is None:
+        return []
+    builder.load()
+    return [builder.absolute_name()]
+
+
+if __name__ == "__main__":  # `python -m psyllm.training.engine`: make install runs it
+    print("DeepSpeed ops built:", ", ".join(build_cpu_ops()) or "none needed")
