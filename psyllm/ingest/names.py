@@ -24,7 +24,8 @@ so the and but man boy girl son sun ever mo ali an ha le la de el da di do mi no
 """.split())
 
 
-def _cache_path() -> Path:
+def cache_path() -> Path:
+    """Where the built gazetteer is kept (under PSYLLM_CACHE)."""
     from psyllm.models.local import cache_dir
 
     return cache_dir() / f"names-v{VERSION}.json"
@@ -54,6 +55,6 @@ def _build(path: Path) -> dict:
 @lru_cache(maxsize=1)
 def gazetteer() -> tuple[frozenset, frozenset]:
     """(first names, last names), casefolded; built from names-dataset on first use."""
-    path = _cache_path()
+    path = cache_path()
     data = json.loads(path.read_text()) if path.exists() else _build(path)
     return frozenset(data["first"]), frozenset(data["last"])
