@@ -87,9 +87,8 @@ def _chat_ids(tokenizer, messages: list[dict]) -> list[int]:
 
 class VLLMGenerator:
     def __init__(self, cfg: EngineConfig, seed: int = 0):
-        from vllm import LLM
-
         import torch
+        from vllm import LLM
 
         self.cfg, self.model_id = cfg, cfg.model
         self._torch_threads = torch.get_num_threads()  # an in-process engine sets this process's to 1
